@@ -11,7 +11,9 @@ public final class TopicsFileException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Where the topics came from. */
     private final String source;
+    /** One message per problem. */
     private final List<String> problems;
 
     TopicsFileException(String source, List<String> problems) {
