@@ -222,7 +222,8 @@ public final class TopicSpec {
                     + b.replicationFactor + topic);
         }
         if (b.retention != null && (b.retention.isNegative() || b.retention.isZero())) {
-            problems.add(path + ".retention must be positive, got " + b.retention + topic);
+            problems.add(path + ".retention must be positive, got " + DurationText.format(b.retention)
+                    + " (for unlimited retention set config retention.ms to -1)" + topic);
         }
         if (b.compression != null && !COMPRESSION_TYPES.contains(b.compression)) {
             problems.add(path + ".compression must be one of " + new TreeSet<>(COMPRESSION_TYPES) + ", got '"

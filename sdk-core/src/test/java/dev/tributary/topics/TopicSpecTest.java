@@ -36,7 +36,8 @@ class TopicSpecTest {
         assertThatThrownBy(() -> TopicSpec.builder("payment.events").retention(Duration.ZERO).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("TopicSpec.partitions is required (topic 'payment.events'); "
-                        + "TopicSpec.retention must be positive, got PT0S (topic 'payment.events')");
+                        + "TopicSpec.retention must be positive, got 0ms (for unlimited retention set config"
+                        + " retention.ms to -1) (topic 'payment.events')");
         assertThatThrownBy(() -> TopicSpec.builder("x".repeat(250)).partitions(1).build())
                 .hasMessageStartingWith("TopicSpec.name must be at most 249 characters, got 250");
         assertThatThrownBy(() -> TopicSpec.builder("..").partitions(1).build())

@@ -89,6 +89,13 @@ class TopicsFileTest {
     }
 
     @Test
+    void negativeRetentionPointsToUnlimitedRetention() {
+        assertThatThrownBy(() -> parse("{\"topics\": [{\"name\": \"a\", \"partitions\": 1, \"retention\": -1}]}"))
+                .hasMessage("<stream>: topics[0].retention must be positive, got -1ms (for unlimited retention set"
+                        + " config retention.ms to -1) (topic 'a')");
+    }
+
+    @Test
     void topicValuesOverrideDefaultsInEitherForm() throws IOException {
         TopicsFile file = parse("{\"defaults\": {\"partitions\": 4, \"retention\": \"7d\", \"compression\": \"lz4\","
                 + " \"config\": {\"min.insync.replicas\": \"2\", \"cleanup.policy\": \"delete\"}},"
