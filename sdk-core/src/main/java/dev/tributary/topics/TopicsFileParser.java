@@ -92,6 +92,7 @@ final class TopicsFileParser {
                 problems.add(path + " must be an object, got " + kind(topicNode));
                 continue;
             }
+            int beforeFields = problems.size();
             JsonNode nameNode = topicNode.get("name");
             String name = null;
             if (nameNode != null && !nameNode.isTextual()) {
@@ -101,7 +102,6 @@ final class TopicsFileParser {
             }
             String topic = name == null || name.isBlank() ? "" : " (topic '" + name + "')";
             rejectUnknown(topicNode, path, TOPIC_PROPERTIES, topic);
-            int beforeFields = problems.size();
             Fields fields = readFields(topicNode, path, topic).inheriting(defaults);
             List<String> unreadable = List.copyOf(problems.subList(beforeFields, problems.size()));
             TopicSpec.Builder builder = fields.applyTo(TopicSpec.builder(name));

@@ -212,6 +212,8 @@ class TopicsFileTest {
         assertThatThrownBy(() -> parse("{}")).hasMessage(
                 "<stream>: topics is required: a list of {\"name\": ..., \"partitions\": ...}");
         assertThatThrownBy(() -> parse("{\"topics\": {}}")).hasMessage("<stream>: topics must be an array, got an object");
+        assertThatThrownBy(() -> parse("{\"topics\": [{\"name\": 7, \"partitions\": 1}]}"))
+                .hasMessage("<stream>: topics[0].name must be a string, got 7");
         assertThatThrownBy(() -> parse("{\"topics\": [\"metrics.events\"]}"))
                 .hasMessage("<stream>: topics[0] must be an object, got \"metrics.events\"");
         assertThatThrownBy(() -> parse("{\"defaults\": {\"partitions\": -1}, \"topics\": [{\"name\": \"a\"}]}"))
