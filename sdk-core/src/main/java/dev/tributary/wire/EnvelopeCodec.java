@@ -1,0 +1,96 @@
+package dev.tributary.wire;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Encodes and decodes wire format v1 envelopes (one JSON object per Kafka record value).
+ *
+ * <p>Both directions use Jackson's streaming API: no tree model, no reflection, so the SDK's I/O
+ * thread and the sidecars' consume loops stay cheap. The writer emits fields in one fixed order
+ * and omits absent ones, so equal envelopes encode to equal bytes; the reader ignores unknown
+ * fields (forward compatibility within major version 1) and rejects unknown major versions.
+ *
+ * <p>Instances are immutable and thread-safe; {@link #create()} returns a shared one.
+ */
+public final class EnvelopeCodec {
+  /** The schema version this codec writes: {@value}. */
+  public static final String SCHEMA_VERSION = "1.0";
+
+  /** The schema major version this codec reads. */
+  public static final int SCHEMA_MAJOR = 1;
+
+  private static final EnvelopeCodec INSTANCE = new EnvelopeCodec();
+
+  private final JsonFactory json;
+
+  private EnvelopeCodec() {
+    this.json = JsonFactory.builder()
+        // A record value is at most a few MB (Kafka's max.message.bytes); guard the reader anyway.
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+        .build();
+  }
+
+  /** The shared codec. */
+  public static EnvelopeCodec create() {
+    return INSTANCE;
+  }
+
+  /** Encodes an envelope to UTF-8 JSON bytes. */
+  public byte[] encode(Envelope envelope) {
+    ByteArrayBuilder out = new ByteArrayBuilder(512);
+    try (JsonGenerator gen = json.createGenerator(out)) {
+      EnvelopeWriter.write(gen, envelope);
+    } catch (IOException e) {
+      // Writing to memory cannot fail with I/O; anything here is a bug worth surfacing.
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Decodes one envelope.
+   *
+   * @throws EnvelopeException with a {@link EnvelopeException.Reason} if the bytes are not a
+   *     valid v1 envelope
+   */
+  public Envelope decode(byte[] value) throws EnvelopeException {
+    if (value == null || value.length == 0) {
+      throw new EnvelopeException(EnvelopeException.Reason.MALFORMED_JSON, "empty record value");
+    }
+    return EnvelopeReader.read(json, value, 0, value.length);
+  }
+
+  /**
+   * Decodes one envelope from a slice of a byte array.
+   *
+   * @throws EnvelopeException if the bytes are not a valid v1 envelope
+   */
+  public Envelope decode(byte[] value, int offset, int length) throws EnvelopeException {
+    if (value == null || length == 0) {
+      throw new EnvelopeException(EnvelopeException.Reason.MALFORMED_JSON, "empty record value");
+    }
+    return EnvelopeReader.read(json, value, offset, length);
+  }
+
+  /**
+   * The major version of a schema string such as {@code 1.0}, or -1 if it is not of the form
+   * {@code MAJOR.MINOR}.
+   */
+  public static int majorVersion(String schema) {
+    if (schema == null) {
+      return -1;
+    }
+    int dot = schema.indexOf('.');
+    String major = dot < 0 ? schema : schema.substring(0, dot);
+    try {
+      return Integer.parseInt(major);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}
