@@ -1,0 +1,321 @@
+package dev.tributary;
+
+import dev.tributary.internal.ClientConfig;
+import dev.tributary.internal.ConfigKeys;
+import dev.tributary.internal.DefaultTributary;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Configures and builds a Kafka-backed {@link Tributary} client.
+ *
+ * <p>Every setting has a property key (listed on each setter and in {@code docs/configuration.md})
+ * that can also come from an environment variable ({@code TRIBUTARY_} + the key upper-cased with
+ * dots as underscores, e.g. {@code TRIBUTARY_BOOTSTRAP_SERVERS}), a system property
+ * ({@code tributary.} + the key) or a properties file. Kafka producer properties pass through
+ * under {@code kafka.} ({@code TRIBUTARY_KAFKA_SASL_MECHANISM} sets {@code sasl.mechanism}). An
+ * unknown key under the prefix is rejected with a message naming it, which catches typos.
+ *
+ * <p>Settings apply in call order, so {@code builder().fromEnvironment().serviceName("x")} lets
+ * code override the environment. Validation happens in {@link #build()}, which throws
+ * {@link IllegalArgumentException} naming the setting; nothing throws after that.
+ */
+public final class TributaryBuilder {
+  /** Default metrics topic: {@value}. */
+  public static final String DEFAULT_METRICS_TOPIC = "metrics.events";
+  /** Default logs topic: {@value}. */
+  public static final String DEFAULT_LOGS_TOPIC = "logs.events";
+  /** Default health topic: {@value}. */
+  public static final String DEFAULT_HEALTH_TOPIC = "health.events";
+  /** Default suffix appended to an event domain to name its topic: {@value}. */
+  public static final String DEFAULT_EVENTS_TOPIC_SUFFIX = ".events";
+  /** Default interval between cumulative metric publications: 10 s. */
+  public static final Duration DEFAULT_METRICS_STEP = Duration.ofSeconds(10);
+  /** Default interval between heartbeats: 15 s. */
+  public static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(15);
+  /** Default log buffer capacity, in records: {@value}. */
+  public static final int DEFAULT_LOGS_BUFFER_CAPACITY = 8192;
+  /** Default event buffer capacity, in records: {@value}. */
+  public static final int DEFAULT_EVENTS_BUFFER_CAPACITY = 8192;
+  /** Default metric buffer capacity, in series samples: {@value} (more than a step of the default series limit). */
+  public static final int DEFAULT_METRICS_BUFFER_CAPACITY = 16384;
+  /** Default limit on series across all of the client's instruments: {@value}. */
+  public static final int DEFAULT_MAX_SERIES = 10_000;
+  /** Default limit on series of one instrument: {@value}. */
+  public static final int DEFAULT_MAX_SERIES_PER_METRIC = 2_000;
+  /** Default limit on a log message's length, in characters: {@value}. */
+  public static final int DEFAULT_MAX_MESSAGE_CHARS = 32 * 1024;
+  /** Default limit on a rendered stack trace's length, in characters: {@value}. */
+  public static final int DEFAULT_MAX_STACK_TRACE_CHARS = 16 * 1024;
+  /** Default limit on an encoded record, in bytes ({@value}); larger records are rejected and counted. */
+  public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
+  /** Default grace period of {@link Tributary#close()}: 5 s. */
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  private String bootstrapServers;
+  private String serviceName;
+  private String instanceId;
+  private String serviceVersion;
+  private String environment;
+  private String metricsTopic = DEFAULT_METRICS_TOPIC;
+  private String logsTopic = DEFAULT_LOGS_TOPIC;
+  private String healthTopic = DEFAULT_HEALTH_TOPIC;
+  private String eventsTopicSuffix = DEFAULT_EVENTS_TOPIC_SUFFIX;
+  private Duration metricsStep = DEFAULT_METRICS_STEP;
+  private Duration healthInterval = DEFAULT_HEALTH_INTERVAL;
+  private int logsBufferCapacity = DEFAULT_LOGS_BUFFER_CAPACITY;
+  private OverflowPolicy logsOverflow = OverflowPolicy.DROP_NEWEST;
+  private boolean logsKeyedByInstance;
+  private int eventsBufferCapacity = DEFAULT_EVENTS_BUFFER_CAPACITY;
+  private OverflowPolicy eventsOverflow = OverflowPolicy.DROP_NEWEST;
+  private int metricsBufferCapacity = DEFAULT_METRICS_BUFFER_CAPACITY;
+  private int maxSeries = DEFAULT_MAX_SERIES;
+  private int maxSeriesPerMetric = DEFAULT_MAX_SERIES_PER_METRIC;
+  private int maxMessageChars = DEFAULT_MAX_MESSAGE_CHARS;
+  private int maxStackTraceChars = DEFAULT_MAX_STACK_TRACE_CHARS;
+  private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
+  private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+  private boolean shutdownHook;
+  private final Map<String, String> producerProperties = new LinkedHashMap<>();
+  private Clock clock = Clock.systemUTC();
+  private ThreadFactory threadFactory;
+
+  TributaryBuilder() {}
+
+  /**
+   * Applies, in this order, the properties file named by {@code TRIBUTARY_CONFIG_FILE} or the
+   * system property {@code tributary.config.file} (if any), then every {@code TRIBUTARY_*}
+   * environment variable, then every {@code tributary.*} system property.
+   *
+   * @throws IllegalArgumentException naming the first unknown key or invalid value
+   */
+  public TributaryBuilder fromEnvironment() {
+    ConfigKeys.applyEnvironment(this, System.getenv(), System.getProperties());
+    return this;
+  }
+
+  /**
+   * Applies every {@code tributary.*} entry of {@code properties}; other entries are ignored.
+   *
+   * @throws IllegalArgumentException naming the first unknown key or invalid value
+   */
+  public TributaryBuilder fromProperties(Properties properties) {
+    ConfigKeys.applyProperties(this, properties, "properties");
+    return this;
+  }
+
+  /**
+   * Applies a properties file's {@code tributary.*} entries.
+   *
+   * @throws IllegalArgumentException if the file cannot be read, or names an unknown key
+   */
+  public TributaryBuilder fromPropertiesFile(Path file) {
+    ConfigKeys.applyFile(this, file);
+    return this;
+  }
+
+  /** Kafka bootstrap servers, {@code host:port[,host:port]}. Key {@code bootstrap.servers}; required. */
+  public TributaryBuilder bootstrapServers(String bootstrapServers) {
+    this.bootstrapServers = bootstrapServers;
+    return this;
+  }
+
+  /** The service name ({@code service.name}, the {@code service} label). Key {@code service.name}; required. */
+  public TributaryBuilder serviceName(String serviceName) {
+    this.serviceName = serviceName;
+    return this;
+  }
+
+  /**
+   * This instance's id ({@code service.node.name}, the {@code instance} label); stable across
+   * restarts of the same instance is best. Key {@code instance.id}; default the {@code HOSTNAME}
+   * environment variable, else {@code <hostname>-<pid>}.
+   */
+  public TributaryBuilder instanceId(String instanceId) {
+    this.instanceId = instanceId;
+    return this;
+  }
+
+  /** The service version ({@code service.version}). Key {@code service.version}; optional. */
+  public TributaryBuilder serviceVersion(String serviceVersion) {
+    this.serviceVersion = serviceVersion;
+    return this;
+  }
+
+  /** The deployment environment ({@code service.environment}). Key {@code environment}; optional. */
+  public TributaryBuilder environment(String environment) {
+    this.environment = environment;
+    return this;
+  }
+
+  /** Key {@code metrics.topic}; default {@value #DEFAULT_METRICS_TOPIC}. */
+  public TributaryBuilder metricsTopic(String topic) {
+    this.metricsTopic = topic;
+    return this;
+  }
+
+  /** Key {@code logs.topic}; default {@value #DEFAULT_LOGS_TOPIC}. */
+  public TributaryBuilder logsTopic(String topic) {
+    this.logsTopic = topic;
+    return this;
+  }
+
+  /** Key {@code health.topic}; default {@value #DEFAULT_HEALTH_TOPIC}. */
+  public TributaryBuilder healthTopic(String topic) {
+    this.healthTopic = topic;
+    return this;
+  }
+
+  /** Suffix that turns an event domain into its topic. Key {@code events.topic.suffix}; default {@value #DEFAULT_EVENTS_TOPIC_SUFFIX}. */
+  public TributaryBuilder eventsTopicSuffix(String suffix) {
+    this.eventsTopicSuffix = suffix;
+    return this;
+  }
+
+  /** Interval between cumulative metric publications. Key {@code metrics.step}; default 10 s. */
+  public TributaryBuilder metricsStep(Duration step) {
+    this.metricsStep = step;
+    return this;
+  }
+
+  /** Interval between heartbeats. Key {@code health.interval}; default 15 s. */
+  public TributaryBuilder healthInterval(Duration interval) {
+    this.healthInterval = interval;
+    return this;
+  }
+
+  /** Log buffer capacity in records. Key {@code logs.buffer.capacity}; default {@value #DEFAULT_LOGS_BUFFER_CAPACITY}. */
+  public TributaryBuilder logsBufferCapacity(int capacity) {
+    this.logsBufferCapacity = capacity;
+    return this;
+  }
+
+  /** Key {@code logs.overflow} ({@code drop-newest}, {@code drop-oldest}); default drop-newest. */
+  public TributaryBuilder logsOverflow(OverflowPolicy policy) {
+    this.logsOverflow = policy;
+    return this;
+  }
+
+  /**
+   * Keys log records by {@code service/instance} (per-instance order, one partition per instance)
+   * instead of sending them unkeyed (sticky partitioning, best batching). Key {@code logs.key}
+   * ({@code none}, {@code instance}); default none.
+   */
+  public TributaryBuilder logsKeyedByInstance(boolean keyed) {
+    this.logsKeyedByInstance = keyed;
+    return this;
+  }
+
+  /** Event buffer capacity in records. Key {@code events.buffer.capacity}; default {@value #DEFAULT_EVENTS_BUFFER_CAPACITY}. */
+  public TributaryBuilder eventsBufferCapacity(int capacity) {
+    this.eventsBufferCapacity = capacity;
+    return this;
+  }
+
+  /** Key {@code events.overflow} ({@code drop-newest}, {@code drop-oldest}); default drop-newest. */
+  public TributaryBuilder eventsOverflow(OverflowPolicy policy) {
+    this.eventsOverflow = policy;
+    return this;
+  }
+
+  /**
+   * Metric buffer capacity in samples; metrics always drop the oldest sample when full (the next
+   * step's cumulative value supersedes it). Key {@code metrics.buffer.capacity}; default
+   * {@value #DEFAULT_METRICS_BUFFER_CAPACITY}.
+   */
+  public TributaryBuilder metricsBufferCapacity(int capacity) {
+    this.metricsBufferCapacity = capacity;
+    return this;
+  }
+
+  /** Limit on series across all instruments. Key {@code metrics.max.series}; default {@value #DEFAULT_MAX_SERIES}. */
+  public TributaryBuilder maxSeries(int maxSeries) {
+    this.maxSeries = maxSeries;
+    return this;
+  }
+
+  /** Limit on series of one instrument. Key {@code metrics.max.series.per.metric}; default {@value #DEFAULT_MAX_SERIES_PER_METRIC}. */
+  public TributaryBuilder maxSeriesPerMetric(int maxSeriesPerMetric) {
+    this.maxSeriesPerMetric = maxSeriesPerMetric;
+    return this;
+  }
+
+  /** Longer log messages are truncated (and counted). Key {@code logs.max.message.chars}; default {@value #DEFAULT_MAX_MESSAGE_CHARS}. */
+  public TributaryBuilder maxMessageChars(int chars) {
+    this.maxMessageChars = chars;
+    return this;
+  }
+
+  /** Longer stack traces are truncated (and counted). Key {@code logs.max.stack.trace.chars}; default {@value #DEFAULT_MAX_STACK_TRACE_CHARS}. */
+  public TributaryBuilder maxStackTraceChars(int chars) {
+    this.maxStackTraceChars = chars;
+    return this;
+  }
+
+  /** Larger encoded records are rejected (and counted). Key {@code max.record.bytes}; default {@value #DEFAULT_MAX_RECORD_BYTES}. */
+  public TributaryBuilder maxRecordBytes(int bytes) {
+    this.maxRecordBytes = bytes;
+    return this;
+  }
+
+  /** Grace period of {@link Tributary#close()}. Key {@code close.timeout}; default 5 s. */
+  public TributaryBuilder closeTimeout(Duration timeout) {
+    this.closeTimeout = timeout;
+    return this;
+  }
+
+  /** Registers a JVM shutdown hook that closes the client. Key {@code shutdown.hook}; default false. */
+  public TributaryBuilder shutdownHook(boolean enabled) {
+    this.shutdownHook = enabled;
+    return this;
+  }
+
+  /**
+   * Sets a Kafka producer property for both producers (security, SASL, TLS, client.id, ...).
+   * Key {@code kafka.<name>}. The delivery-profile settings the client relies on
+   * ({@code max.block.ms}, serializers) cannot be overridden.
+   */
+  public TributaryBuilder producerProperty(String name, String value) {
+    producerProperties.put(Objects.requireNonNull(name, "producer property name"), value);
+    return this;
+  }
+
+  /** The clock for timestamps and schedules; for tests. Default {@link Clock#systemUTC()}. */
+  public TributaryBuilder clock(Clock clock) {
+    this.clock = clock;
+    return this;
+  }
+
+  /**
+   * The factory for the client's two threads (the I/O thread and the scheduler). Default: named
+   * daemon threads {@code tributary-io-<service>} and {@code tributary-scheduler-<service>}.
+   */
+  public TributaryBuilder threadFactory(ThreadFactory threadFactory) {
+    this.threadFactory = threadFactory;
+    return this;
+  }
+
+  /**
+   * Validates the configuration and starts the client. Kafka need not be reachable: the client
+   * connects in the background and buffers meanwhile.
+   *
+   * @throws IllegalArgumentException naming the first invalid setting
+   */
+  public Tributary build() {
+    ClientConfig config = new ClientConfig(
+        bootstrapServers, serviceName, instanceId, serviceVersion, environment,
+        metricsTopic, logsTopic, healthTopic, eventsTopicSuffix,
+        metricsStep, healthInterval,
+        logsBufferCapacity, logsOverflow, logsKeyedByInstance,
+        eventsBufferCapacity, eventsOverflow, metricsBufferCapacity,
+        maxSeries, maxSeriesPerMetric, maxMessageChars, maxStackTraceChars, maxRecordBytes,
+        closeTimeout, shutdownHook, Map.copyOf(producerProperties), clock, threadFactory);
+    return DefaultTributary.start(config);
+  }
+}

@@ -1,0 +1,109 @@
+package dev.tributary.internal;
+
+import dev.tributary.OverflowPolicy;
+import dev.tributary.StreamKind;
+import dev.tributary.TributaryStats;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * One stream's bounded buffer, overflow policy and counters. Callers only {@link #offer}; the I/O
+ * thread polls and owns the retry slot.
+ *
+ * <p>Accounting: every record taken into the buffer is counted once in {@code accepted} and ends
+ * in exactly one of {@code sent}, {@code failed}, {@code evicted}, {@code rejectedLater} or
+ * {@code abandoned}, or is still queued or in flight; {@link #completed()} is their sum, which
+ * {@code flush} waits on.
+ */
+final class Channel {
+  final StreamKind kind;
+  final boolean durable;
+  private final ArrayBlockingQueue<Outbound> buffer;
+  private final OverflowPolicy policy;
+  final int capacity;
+
+  final LongAdder accepted = new LongAdder();
+  final LongAdder refused = new LongAdder();
+  final LongAdder evicted = new LongAdder();
+  final LongAdder rejectedAtCall = new LongAdder();
+  final LongAdder truncated = new LongAdder();
+  final AtomicLong sent = new AtomicLong();
+  final AtomicLong failed = new AtomicLong();
+  final AtomicLong rejectedLater = new AtomicLong();
+  final AtomicLong abandoned = new AtomicLong();
+  /** Sequence numbers of this stream (events keep one per domain instead). */
+  final AtomicLong seq = new AtomicLong();
+
+  // Owned by the I/O thread.
+  ProducerRecord<String, byte[]> pending;
+  long retryAtNanos;
+  long backoffMillis;
+
+  Channel(StreamKind kind, int capacity, OverflowPolicy policy, boolean durable) {
+    this.kind = kind;
+    this.capacity = capacity;
+    this.buffer = new ArrayBlockingQueue<>(capacity);
+    this.policy = policy;
+    this.durable = durable;
+  }
+
+  /** Takes a record into the buffer or drops one by the policy; never blocks. */
+  boolean offer(Outbound item) {
+    if (buffer.offer(item)) {
+      accepted.increment();
+      return true;
+    }
+    if (policy == OverflowPolicy.DROP_OLDEST) {
+      if (buffer.poll() != null) {
+        evicted.increment();
+      }
+      if (buffer.offer(item)) {
+        accepted.increment();
+        return true;
+      }
+    }
+    refused.increment();
+    return false;
+  }
+
+  Outbound poll() {
+    return buffer.poll();
+  }
+
+  boolean isIdle() {
+    return pending == null && buffer.isEmpty();
+  }
+
+  int queued() {
+    return buffer.size() + (pending == null ? 0 : 1);
+  }
+
+  /** Records that reached a final outcome. */
+  long completed() {
+    return sent.get() + failed.get() + evicted.sum() + rejectedLater.get() + abandoned.get();
+  }
+
+  /** Drops what is left (on shutdown, after the grace period); returns how many. */
+  long abandonRemaining() {
+    long n = pending == null ? 0 : 1;
+    pending = null;
+    while (buffer.poll() != null) {
+      n++;
+    }
+    abandoned.addAndGet(n);
+    return n;
+  }
+
+  TributaryStats.StreamStats stats() {
+    return new TributaryStats.StreamStats(
+        accepted.sum(),
+        sent.get(),
+        refused.sum() + evicted.sum() + abandoned.get(),
+        rejectedAtCall.sum() + rejectedLater.get(),
+        failed.get(),
+        queued(),
+        truncated.sum());
+  }
+}
