@@ -83,6 +83,7 @@ public final class TributaryBuilder {
   private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
   private boolean shutdownHook;
   private final Map<String, String> producerProperties = new LinkedHashMap<>();
+  private final Map<String, HealthCheck> healthChecks = new LinkedHashMap<>();
   private Clock clock = Clock.systemUTC();
   private ThreadFactory threadFactory;
 
@@ -286,6 +287,15 @@ public final class TributaryBuilder {
     return this;
   }
 
+  /**
+   * Registers a health check before the client starts, so that the very first heartbeat already
+   * reports it; see {@link Tributary#registerHealthCheck}.
+   */
+  public TributaryBuilder healthCheck(String name, HealthCheck check) {
+    healthChecks.put(Objects.requireNonNull(name, "health check name"), Objects.requireNonNull(check, "health check"));
+    return this;
+  }
+
   /** The clock for timestamps and schedules; for tests. Default {@link Clock#systemUTC()}. */
   public TributaryBuilder clock(Clock clock) {
     this.clock = clock;
@@ -315,7 +325,7 @@ public final class TributaryBuilder {
         logsBufferCapacity, logsOverflow, logsKeyedByInstance,
         eventsBufferCapacity, eventsOverflow, metricsBufferCapacity,
         maxSeries, maxSeriesPerMetric, maxMessageChars, maxStackTraceChars, maxRecordBytes,
-        closeTimeout, shutdownHook, Map.copyOf(producerProperties), clock, threadFactory);
+        closeTimeout, shutdownHook, producerProperties, Map.copyOf(healthChecks), clock, threadFactory);
     return DefaultTributary.start(config);
   }
 }

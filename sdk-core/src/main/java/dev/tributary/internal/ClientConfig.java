@@ -1,5 +1,6 @@
 package dev.tributary.internal;
 
+import dev.tributary.HealthCheck;
 import dev.tributary.OverflowPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ public record ClientConfig(
     Duration closeTimeout,
     boolean shutdownHook,
     Map<String, String> producerProperties,
+    Map<String, HealthCheck> healthChecks,
     Clock clock,
     ThreadFactory threadFactory) {
 
@@ -61,6 +63,7 @@ public record ClientConfig(
       }
     }
     producerProperties = Map.copyOf(producerProperties);
+    healthChecks = healthChecks == null ? Map.of() : new LinkedHashMap<>(healthChecks);
     if (isBlank(bootstrapServers)) {
       bootstrapServers = producerProperties.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
     }

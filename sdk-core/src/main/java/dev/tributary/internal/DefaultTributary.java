@@ -100,6 +100,7 @@ public final class DefaultTributary implements Tributary {
     this.threadFactory = config.threadFactory();
     this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("tributary-scheduler-" + config.serviceName()));
     this.dropReporter = new DropReporter(channels);
+    config.healthChecks().forEach(healthReporter::register);
   }
 
   /** Validated configuration in, running client out: threads start here, not in the constructor. */
