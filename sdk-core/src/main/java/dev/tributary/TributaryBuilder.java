@@ -318,7 +318,12 @@ public final class TributaryBuilder {
    * @throws IllegalArgumentException naming the first invalid setting
    */
   public Tributary build() {
-    ClientConfig config = new ClientConfig(
+    return DefaultTributary.start(config());
+  }
+
+  /** The validated configuration, without starting anything. */
+  ClientConfig config() {
+    return new ClientConfig(
         bootstrapServers, serviceName, instanceId, serviceVersion, environment,
         metricsTopic, logsTopic, healthTopic, eventsTopicSuffix,
         metricsStep, healthInterval,
@@ -326,6 +331,5 @@ public final class TributaryBuilder {
         eventsBufferCapacity, eventsOverflow, metricsBufferCapacity,
         maxSeries, maxSeriesPerMetric, maxMessageChars, maxStackTraceChars, maxRecordBytes,
         closeTimeout, shutdownHook, producerProperties, Map.copyOf(healthChecks), clock, threadFactory);
-    return DefaultTributary.start(config);
   }
 }
