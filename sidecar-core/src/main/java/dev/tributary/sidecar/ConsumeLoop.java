@@ -1,0 +1,501 @@
+package dev.tributary.sidecar;
+
+import dev.tributary.sidecar.internal.CatchUp;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one {@code KafkaConsumer<byte[], byte[]>} on one dedicated thread and hands every polled
+ * batch to a {@link RecordHandler}.
+ *
+ * <ul>
+ *   <li><b>Commits</b> are manual ({@code enable.auto.commit=false}): only the offsets the handler
+ *       returns, asynchronously after each batch, synchronously before partitions are revoked and at
+ *       shutdown.</li>
+ *   <li><b>The thread survives anything</b>: a handler that throws is counted
+ *       ({@code tributary_sidecar_batch_errors_total}), logged, and the batch is retried after a
+ *       back-off from the same offsets; a failing poll is counted and retried too.</li>
+ *   <li><b>Back-pressure</b>: the handler pauses and resumes partitions through
+ *       {@link ConsumerControl}; the loop keeps polling so group membership stays alive.</li>
+ *   <li><b>Liveness</b> ({@link #isAlive()}) is "the thread runs"; <b>readiness</b>
+ *       ({@link #isReady()}) is "caught up to the end offsets seen at the first assignment".</li>
+ *   <li><b>Shutdown</b> ({@link #close()}) wakes the consumer up, lets the current batch finish,
+ *       commits, leaves the group, all within the shutdown timeout.</li>
+ * </ul>
+ */
+public final class ConsumeLoop implements AutoCloseable {
+  /** How long one poll waits for records: 200 ms (short, so empty polls still reach the handler). */
+  public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(200);
+  /** Default bound on {@link #close()}: 10 s. */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+  /** First back-off after a failed batch or poll; doubles up to {@link #MAX_BACKOFF}. */
+  static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+  /** Longest back-off: well under {@code max.poll.interval.ms}. */
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConsumeLoop.class);
+
+  private final Map<String, Object> consumerProperties;
+  private final List<String> topics;
+  private final Pattern topicPattern;
+  private final RecordHandler handler;
+  private final SidecarMetrics metrics;
+  private final Duration pollTimeout;
+  private final Duration shutdownTimeout;
+  private final String threadName;
+  private final CatchUp catchUp = new CatchUp();
+  private final CountDownLatch stopping = new CountDownLatch(1);
+
+  /** Offsets last returned by the handler and not yet committed synchronously; consume thread only. */
+  private final Map<TopicPartition, OffsetAndMetadata> latest = new HashMap<>();
+  private KafkaConsumer<byte[], byte[]> consumer; // consume thread only after start()
+  private volatile Thread thread;
+  private volatile boolean closed;
+
+  private ConsumeLoop(Builder b) {
+    this.consumerProperties = b.consumerProperties();
+    this.topics = b.topics;
+    this.topicPattern = b.topicPattern;
+    this.handler = b.handler;
+    this.metrics = b.metrics;
+    this.pollTimeout = b.pollTimeout;
+    this.shutdownTimeout = b.shutdownTimeout;
+    this.threadName = b.threadName;
+  }
+
+  /** A builder; bootstrap servers, group id, topics and handler are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Creates the consumer, subscribes and starts the consume thread.
+   *
+   * @return this loop
+   * @throws IllegalStateException if started twice or closed
+   */
+  public synchronized ConsumeLoop start() {
+    if (thread != null || closed) {
+      throw new IllegalStateException("a ConsumeLoop starts once");
+    }
+    consumer = new KafkaConsumer<>(consumerProperties);
+    Thread t = new Thread(this::run, threadName);
+    thread = t;
+    t.start();
+    return this;
+  }
+
+  /** Whether the consume thread is running: the liveness of {@code /health}. */
+  public boolean isAlive() {
+    Thread t = thread;
+    return t != null && t.isAlive() && !closed;
+  }
+
+  /** Whether the loop has caught up to the end offsets seen at its first assignment: {@code /ready}. */
+  public boolean isReady() {
+    return catchUp.isReady() && isAlive();
+  }
+
+  private void run() {
+    Listener listener = new Listener();
+    Control control = new Control();
+    long backoffMillis = MIN_BACKOFF.toMillis();
+    try {
+      if (topicPattern != null) {
+        consumer.subscribe(topicPattern, listener);
+      } else {
+        consumer.subscribe(topics, listener);
+      }
+      while (!closed) {
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+          records = consumer.poll(pollTimeout);
+        } catch (WakeupException | InterruptException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          LOG.warn("poll failed, retrying in {} ms", backoffMillis, e);
+          metrics.batchFailed();
+          backOff(backoffMillis);
+          backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
+          continue;
+        }
+        for (TopicPartition tp : records.partitions()) {
+          metrics.consumed(tp.topic(), records.records(tp).size());
+        }
+        Map<TopicPartition, OffsetAndMetadata> done;
+        try {
+          done = handler.handle(records, control);
+          backoffMillis = MIN_BACKOFF.toMillis();
+        } catch (WakeupException | InterruptException e) {
+          throw e;
+        } catch (Throwable e) { // the worker survives anything; the batch is retried
+          metrics.batchFailed();
+          LOG.error("processing a batch of {} records failed; retrying in {} ms", records.count(), backoffMillis, e);
+          rewind(records);
+          backOff(backoffMillis);
+          backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
+          continue;
+        }
+        commitAsync(done);
+        updateLagAndReadiness();
+      }
+    } catch (WakeupException | InterruptException e) {
+      // close() asked us to stop
+    } catch (Throwable e) {
+      LOG.error("consume loop stopped unexpectedly", e);
+    } finally {
+      shutdown();
+    }
+  }
+
+  private void commitAsync(Map<TopicPartition, OffsetAndMetadata> done) {
+    if (done == null || done.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    Set<TopicPartition> assignment = consumer.assignment();
+    done.forEach((tp, o) -> {
+      if (assignment.contains(tp)) {
+        offsets.put(tp, o);
+      }
+    });
+    latest.putAll(offsets);
+    consumer.commitAsync(offsets, (committed, exception) -> {
+      if (exception != null) {
+        metrics.commitFailed();
+        LOG.warn("async offset commit failed (the next commit covers it): {}", exception.toString());
+      }
+    });
+  }
+
+  private void commitSync(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      OffsetAndMetadata o = latest.remove(tp);
+      if (o != null) {
+        offsets.put(tp, o);
+      }
+    }
+    if (offsets.isEmpty()) {
+      return;
+    }
+    try {
+      consumer.commitSync(offsets, shutdownTimeout);
+    } catch (WakeupException | InterruptException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      metrics.commitFailed();
+      LOG.warn("offset commit of {} partitions failed: {}", offsets.size(), e.toString());
+    }
+  }
+
+  private void updateLagAndReadiness() {
+    for (TopicPartition tp : consumer.assignment()) {
+      consumer.currentLag(tp).ifPresent(lag -> metrics.lag(tp, lag));
+    }
+    try {
+      catchUp.check(consumer);
+    } catch (WakeupException | InterruptException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.debug("readiness check failed, retrying after the next poll: {}", e.toString());
+    }
+  }
+
+  private void rewind(ConsumerRecords<byte[], byte[]> records) {
+    Set<TopicPartition> assignment = consumer.assignment();
+    for (TopicPartition tp : records.partitions()) {
+      if (assignment.contains(tp)) {
+        List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+        consumer.seek(tp, list.get(0).offset());
+      }
+    }
+  }
+
+  private void backOff(long millis) {
+    try {
+      stopping.await(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptException(e);
+    }
+  }
+
+  private void shutdown() {
+    try {
+      // Leaving the group calls the listener's onPartitionsRevoked, which lets the handler flush
+      // and commits what it returned.
+      consumer.close(shutdownTimeout);
+    } catch (Throwable e) {
+      LOG.warn("closing the consumer failed: {}", e.toString());
+    }
+    LOG.info("consume loop stopped");
+  }
+
+  /**
+   * Stops the loop: wakes the consumer, lets the current batch finish, commits and leaves the group,
+   * waiting at most the shutdown timeout (plus a little to join). Idempotent.
+   */
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      t = thread;
+    }
+    stopping.countDown();
+    if (t == null) {
+      return;
+    }
+    consumer.wakeup();
+    try {
+      t.join(shutdownTimeout.toMillis() + 2_000);
+      if (t.isAlive()) {
+        LOG.warn("consume thread did not stop within {}; interrupting it", shutdownTimeout);
+        t.interrupt();
+        t.join(2_000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Rebalance hooks: commit before revocation, keep readiness targets and lag gauges honest. */
+  private final class Listener implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      try {
+        handler.onPartitionsRevoked(partitions);
+      } catch (RuntimeException e) {
+        LOG.error("handler failed on revocation of {}", partitions, e);
+      }
+      commitSync(partitions);
+      forget(partitions);
+      LOG.info("partitions revoked: {}", partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      try {
+        handler.onPartitionsLost(partitions);
+      } catch (RuntimeException e) {
+        LOG.error("handler failed on loss of {}", partitions, e);
+      }
+      partitions.forEach(latest::remove);
+      forget(partitions);
+      LOG.warn("partitions lost: {}", partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      catchUp.assigned();
+      metrics.assignedPartitions(consumer.assignment().size());
+      try {
+        handler.onPartitionsAssigned(partitions);
+      } catch (RuntimeException e) {
+        LOG.error("handler failed on assignment of {}", partitions, e);
+      }
+      LOG.info("partitions assigned: {}", partitions);
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+      catchUp.revoked(partitions);
+      partitions.forEach(metrics::removeLag);
+      Set<TopicPartition> remaining = new java.util.HashSet<>(consumer.assignment());
+      remaining.removeAll(partitions);
+      metrics.assignedPartitions(remaining.size());
+    }
+  }
+
+  private final class Control implements ConsumerControl {
+    @Override
+    public void pause(Collection<TopicPartition> partitions) {
+      consumer.pause(partitions);
+    }
+
+    @Override
+    public void resume(Collection<TopicPartition> partitions) {
+      consumer.resume(partitions);
+    }
+
+    @Override
+    public Set<TopicPartition> paused() {
+      return consumer.paused();
+    }
+
+    @Override
+    public Set<TopicPartition> assignment() {
+      return consumer.assignment();
+    }
+  }
+
+  /** Configures a {@link ConsumeLoop}. */
+  public static final class Builder {
+    private String bootstrapServers;
+    private String groupId;
+    private List<String> topics;
+    private Pattern topicPattern;
+    private Map<String, Object> kafkaProperties = Map.of();
+    private RecordHandler handler;
+    private SidecarMetrics metrics;
+    private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private String threadName = "tributary-consume";
+    private String assignor;
+
+    private Builder() {}
+
+    /** Kafka bootstrap servers. */
+    public Builder bootstrapServers(String bootstrapServers) {
+      this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+      return this;
+    }
+
+    /** The consumer group. */
+    public Builder groupId(String groupId) {
+      this.groupId = Objects.requireNonNull(groupId, "groupId");
+      return this;
+    }
+
+    /** Subscribes to these topics. */
+    public Builder topics(List<String> topics) {
+      if (topics.isEmpty()) {
+        throw new IllegalArgumentException("topics must not be empty");
+      }
+      this.topics = List.copyOf(topics);
+      this.topicPattern = null;
+      return this;
+    }
+
+    /** Subscribes to the topics matching a pattern (e.g. {@code .*\.events}). */
+    public Builder topicPattern(Pattern pattern) {
+      this.topicPattern = Objects.requireNonNull(pattern, "pattern");
+      this.topics = null;
+      return this;
+    }
+
+    /**
+     * Extra consumer properties (e.g. security); they cannot turn auto-commit on or change the
+     * deserializers.
+     */
+    public Builder kafkaProperties(Map<String, Object> kafkaProperties) {
+      this.kafkaProperties = Map.copyOf(kafkaProperties);
+      return this;
+    }
+
+    /**
+     * The partition assignor class, e.g. {@code org.apache.kafka.clients.consumer.RangeAssignor}
+     * for co-partitioned topics. Default: Kafka's default.
+     */
+    public Builder partitionAssignor(String assignorClassName) {
+      this.assignor = assignorClassName;
+      return this;
+    }
+
+    /** The handler of polled batches. */
+    public Builder handler(RecordHandler handler) {
+      this.handler = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /** Where the loop counts; default a fresh {@link SidecarMetrics}. */
+    public Builder metrics(SidecarMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    /** How long one poll waits; default {@link #DEFAULT_POLL_TIMEOUT}. */
+    public Builder pollTimeout(Duration pollTimeout) {
+      if (pollTimeout.isNegative() || pollTimeout.isZero()) {
+        throw new IllegalArgumentException("pollTimeout must be positive");
+      }
+      this.pollTimeout = pollTimeout;
+      return this;
+    }
+
+    /** Bound on {@link ConsumeLoop#close()}; default {@link #DEFAULT_SHUTDOWN_TIMEOUT}. */
+    public Builder shutdownTimeout(Duration shutdownTimeout) {
+      if (shutdownTimeout.isNegative()) {
+        throw new IllegalArgumentException("shutdownTimeout must not be negative");
+      }
+      this.shutdownTimeout = shutdownTimeout;
+      return this;
+    }
+
+    /** The consume thread's name; default {@code tributary-consume}. */
+    public Builder threadName(String threadName) {
+      this.threadName = Objects.requireNonNull(threadName, "threadName");
+      return this;
+    }
+
+    /**
+     * Validates and builds the loop (not started).
+     *
+     * @throws IllegalArgumentException naming the missing setting
+     */
+    public ConsumeLoop build() {
+      if (bootstrapServers == null || bootstrapServers.isBlank()) {
+        throw new IllegalArgumentException("bootstrapServers is required");
+      }
+      if (groupId == null || groupId.isBlank()) {
+        throw new IllegalArgumentException("groupId is required");
+      }
+      if (topics == null && topicPattern == null) {
+        throw new IllegalArgumentException("topics or topicPattern is required");
+      }
+      if (handler == null) {
+        throw new IllegalArgumentException("handler is required");
+      }
+      if (metrics == null) {
+        metrics = SidecarMetrics.create();
+      }
+      return new ConsumeLoop(this);
+    }
+
+    Map<String, Object> consumerProperties() {
+      Map<String, Object> props = new HashMap<>();
+      props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      props.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-" + Long.toHexString(System.nanoTime()));
+      if (assignor != null) {
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor);
+      }
+      for (Map.Entry<String, Object> e : kafkaProperties.entrySet()) {
+        if (ConsumerConfig.configNames().contains(e.getKey())) {
+          props.put(e.getKey(), e.getValue());
+        }
+      }
+      props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+      props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+      props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+      props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+      props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+      return props;
+    }
+  }
+}
