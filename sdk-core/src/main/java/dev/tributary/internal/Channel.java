@@ -40,6 +40,7 @@ final class Channel {
   ProducerRecord<String, byte[]> pending;
   long retryAtNanos;
   long backoffMillis;
+  long waitingSinceNanos;
 
   Channel(StreamKind kind, int capacity, OverflowPolicy policy, boolean durable) {
     this.kind = kind;

@@ -42,6 +42,8 @@ final class IoWorker implements Runnable {
   private static final long BUSY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final long IDLE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** A topic's metadata normally arrives within milliseconds of the first send; warn only after this. */
+  private static final long UNAVAILABLE_WARN_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final byte[] CONTENT_TYPE = WireHeaders.CONTENT_TYPE_V1.getBytes(StandardCharsets.UTF_8);
   private static final byte[] SCHEMA = EnvelopeCodec.SCHEMA_VERSION.getBytes(StandardCharsets.UTF_8);
   private static final Map<EnvelopeType, byte[]> TYPES = new EnumMap<>(EnvelopeType.class);
@@ -271,6 +273,7 @@ final class IoWorker implements Runnable {
         return sent;
       }
       c.backoffMillis = 0;
+      c.waitingSinceNanos = 0;
       sent++;
     }
     return sent;
@@ -328,8 +331,14 @@ final class IoWorker implements Runnable {
       return true;
     }
     if (failure instanceof TimeoutException) {
-      throttled.warn("wait:" + c.kind + ":" + record.topic(), "Tributary: topic {} is not available yet ({}); buffering {} records and retrying",
-          record.topic(), failure.getMessage(), c.kind.label());
+      long now = System.nanoTime();
+      if (c.waitingSinceNanos == 0) {
+        c.waitingSinceNanos = now;
+      } else if (now - c.waitingSinceNanos > UNAVAILABLE_WARN_NANOS) {
+        throttled.warn("wait:" + c.kind + ":" + record.topic(),
+            "Tributary: topic {} has not been available for {} s ({}); buffering {} records and retrying",
+            record.topic(), TimeUnit.NANOSECONDS.toSeconds(now - c.waitingSinceNanos), failure.getMessage(), c.kind.label());
+      }
       return false;
     }
     c.failed.incrementAndGet();
