@@ -92,7 +92,7 @@ class ConfigurationTest {
     assertThatThrownBy(() -> base().logsTopic("no spaces").config())
         .hasMessageContaining("logsTopic must be a valid Kafka topic name");
     assertThatThrownBy(() -> fromEnv(Map.of("TRIBUTARY_METRICS_STEP", "soon"), new Properties()))
-        .hasMessageContaining("metrics.step: not a duration: 'soon'");
+        .hasMessageContaining("metrics.step must be a duration such as 7d, 12h, 30m, 45s, 500ms, got 'soon'");
     assertThatThrownBy(() -> fromEnv(Map.of("TRIBUTARY_LOGS_OVERFLOW", "block"), new Properties()))
         .hasMessageContaining("logs.overflow must be drop-newest or drop-oldest");
   }

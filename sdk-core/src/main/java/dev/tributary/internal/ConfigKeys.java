@@ -125,7 +125,7 @@ public final class ConfigKeys {
     try {
       return Durations.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(key + " " + e.getMessage(), e);
     }
   }
 

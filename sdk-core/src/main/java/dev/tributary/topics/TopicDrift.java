@@ -1,5 +1,6 @@
 package dev.tributary.topics;
 
+import dev.tributary.internal.Durations;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Objects;
@@ -131,7 +132,7 @@ public final class TopicDrift {
         }
         try {
             long millis = new BigDecimal(value).longValueExact();
-            return millis > 0 ? value + " (" + DurationText.format(Duration.ofMillis(millis)) + ")" : value;
+            return millis > 0 ? value + " (" + Durations.format(Duration.ofMillis(millis)) + ")" : value;
         } catch (NumberFormatException | ArithmeticException e) {
             return value;
         }

@@ -1,5 +1,6 @@
 package dev.tributary.topics;
 
+import dev.tributary.internal.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -357,7 +358,7 @@ public final class TopicProvisioner implements AutoCloseable {
     }
 
     private ClusterUnreachableException unreachable(String call, Throwable cause) {
-        return new ClusterUnreachableException(cluster + " did not answer within " + DurationText.format(timeout)
+        return new ClusterUnreachableException(cluster + " did not answer within " + Durations.format(timeout)
                 + " (" + call + (cause == null ? "" : ": " + describe(cause)) + "); check that a broker listens"
                 + " at the bootstrap servers, that the network lets this host reach it, and the client's"
                 + " security settings", cause);

@@ -1,5 +1,6 @@
 package dev.tributary.topics;
 
+import dev.tributary.internal.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -168,7 +169,7 @@ public final class TopicSpec {
     public String toString() {
         StringBuilder s = new StringBuilder("TopicSpec[").append(name).append(", partitions=").append(partitions);
         replicationFactor.ifPresent(rf -> s.append(", replicationFactor=").append(rf));
-        retention.ifPresent(r -> s.append(", retention=").append(DurationText.format(r)));
+        retention.ifPresent(r -> s.append(", retention=").append(Durations.format(r)));
         compression.ifPresent(c -> s.append(", compression=").append(c));
         cleanupPolicy.ifPresent(c -> s.append(", cleanupPolicy=").append(c));
         if (!config.isEmpty()) {
@@ -222,7 +223,7 @@ public final class TopicSpec {
                     + b.replicationFactor + topic);
         }
         if (b.retention != null && (b.retention.isNegative() || b.retention.isZero())) {
-            problems.add(path + ".retention must be positive, got " + DurationText.format(b.retention)
+            problems.add(path + ".retention must be positive, got " + Durations.format(b.retention)
                     + " (for unlimited retention set config retention.ms to -1)" + topic);
         }
         if (b.compression != null && !COMPRESSION_TYPES.contains(b.compression)) {

@@ -1,5 +1,6 @@
 package dev.tributary.topics;
 
+import dev.tributary.internal.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -51,7 +52,7 @@ public final class TopicsCli {
             "  --fail-on-drift          exit with " + EXIT_DRIFT + " if an existing topic differs from its declaration",
             "  --command-config FILE    Kafka admin client properties (security.protocol, sasl.*, ssl.*, ...)",
             "  --timeout DURATION       give up after this long, e.g. 30s, 2m (default: "
-                    + DurationText.format(TopicProvisioner.DEFAULT_TIMEOUT) + ")",
+                    + Durations.format(TopicProvisioner.DEFAULT_TIMEOUT) + ")",
             "  --help                   print this help",
             "",
             "Exit codes: " + EXIT_OK + " ok, " + EXIT_DRIFT + " drift with --fail-on-drift, " + EXIT_CONFIG_ERROR
@@ -215,12 +216,9 @@ public final class TopicsCli {
         private static Duration timeout(String text) {
             Duration timeout;
             try {
-                timeout = DurationText.parse(text);
+                timeout = Durations.parse(text);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--timeout " + e.getMessage(), e);
-            }
-            if (!DurationText.hasUnit(text)) {
-                throw new IllegalArgumentException("--timeout needs a unit, e.g. 30s or 2m, got '" + text + "'");
             }
             if (timeout.isZero()) {
                 throw new IllegalArgumentException("--timeout must be positive, got '" + text + "'");

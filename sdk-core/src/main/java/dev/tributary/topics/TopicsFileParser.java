@@ -1,5 +1,6 @@
 package dev.tributary.topics;
 
+import dev.tributary.internal.Durations;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -210,7 +211,7 @@ final class TopicsFileParser {
         }
         if (value.isTextual()) {
             try {
-                return DurationText.parse(value.textValue());
+                return Durations.parseMillisByDefault(value.textValue());
             } catch (IllegalArgumentException e) {
                 problems.add(path + "." + field + " " + e.getMessage() + topic);
                 return null;

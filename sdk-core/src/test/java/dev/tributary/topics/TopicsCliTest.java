@@ -113,7 +113,7 @@ class TopicsCliTest {
         });
         assertThat(run("--bootstrap-servers", servers, "--timeout", "30")).satisfies(r -> {
             assertThat(r.exitCode).isEqualTo(TopicsCli.EXIT_CONFIG_ERROR);
-            assertThat(r.err).startsWith("tributary-topics: --timeout needs a unit, e.g. 30s or 2m, got '30'\n");
+            assertThat(r.err).startsWith("tributary-topics: --timeout must be a duration such as 7d, 12h, 30m, 45s, 500ms, got '30'\n");
         });
         assertThat(run("--bootstrap-servers")).satisfies(r -> {
             assertThat(r.exitCode).isEqualTo(TopicsCli.EXIT_CONFIG_ERROR);
