@@ -318,7 +318,12 @@ public final class KafkaBroker implements AutoCloseable {
 
     private void startServer() {
         Deadline deadline = Deadline.after(startupTimeout);
-        server = EmbeddedKafkaServer.start(serverProperties, Integer.toString(port), SHUTDOWN_TIMEOUT);
+        try {
+            server = EmbeddedKafkaServer.start(serverProperties, Integer.toString(port), SHUTDOWN_TIMEOUT);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Kafka broker at " + bootstrapServers() + " (controller port "
+                    + controllerPort() + ") did not start: " + e.getMessage(), e);
+        }
         try {
             awaitReady(deadline);
         } catch (RuntimeException e) {
@@ -328,6 +333,11 @@ public final class KafkaBroker implements AutoCloseable {
             throw e;
         }
         running = true;
+    }
+
+    private String controllerPort() {
+        String servers = serverProperties.getProperty("controller.quorum.bootstrap.servers");
+        return servers.substring(servers.lastIndexOf(':') + 1);
     }
 
     private void stopServer() {

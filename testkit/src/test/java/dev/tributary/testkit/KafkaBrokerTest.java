@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -181,6 +184,18 @@ class KafkaBrokerTest {
         assertThat(dir).doesNotExist();
         assertThatThrownBy(shortLived::restart).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("is closed");
+    }
+
+    @Test
+    void portInUseFailsNamingThePort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            assertThatThrownBy(() -> KafkaBroker.builder().port(port).start())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("Kafka broker at 127.0.0.1:" + port + " (controller port ")
+                    .hasMessageContaining("did not start")
+                    .hasRootCauseInstanceOf(BindException.class);
+        }
     }
 
     @Test
