@@ -3,7 +3,6 @@ package dev.tributary.micrometer;
 import static io.micrometer.core.instrument.config.MeterRegistryConfigValidator.check;
 import static io.micrometer.core.instrument.config.MeterRegistryConfigValidator.checkAll;
 import static io.micrometer.core.instrument.config.MeterRegistryConfigValidator.checkRequired;
-import static io.micrometer.core.instrument.config.validate.PropertyValidator.getBoolean;
 import static io.micrometer.core.instrument.config.validate.PropertyValidator.getDuration;
 import static io.micrometer.core.instrument.config.validate.PropertyValidator.getString;
 
@@ -11,7 +10,9 @@ import dev.tributary.Tributary;
 import io.micrometer.core.instrument.config.MeterRegistryConfig;
 import io.micrometer.core.instrument.config.validate.InvalidReason;
 import io.micrometer.core.instrument.config.validate.Validated;
+import io.micrometer.core.instrument.config.validate.ValidationException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -120,7 +121,17 @@ public interface TributaryConfig extends MeterRegistryConfig {
    * {@code tributary.descriptions}; default {@code true}.
    */
   default boolean descriptions() {
-    return getBoolean(this, "descriptions").orElse(true);
+    // PropertyValidator.getBoolean reads anything but "true" as false; a typo should fail instead.
+    String value = getString(this, "descriptions").orElse(null);
+    if (value == null || value.isBlank()) {
+      return true;
+    }
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new ValidationException(Validated.invalid(prefix() + ".descriptions", value,
+          "must be 'true' or 'false'", InvalidReason.MALFORMED));
+    };
   }
 
   /**
