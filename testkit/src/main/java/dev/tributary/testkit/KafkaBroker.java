@@ -283,8 +283,8 @@ public final class KafkaBroker implements AutoCloseable {
             if (closed) {
                 return;
             }
+            closed = true; // first: admin() refuses from now on, so closeAdmin() cannot miss one
             closeAdmin();
-            closed = true;
             RuntimeException failure = null;
             try {
                 stopServer();
