@@ -316,7 +316,7 @@ public final class DefaultTributary implements Tributary {
   }
 
   private void enqueueMetric(MetricSample s, long now) {
-    if (s == null || !s.name().equals(Names.sanitizeMetricName(s.name()))) {
+    if (!SampleValidation.isValid(s)) {
       registry.rejectValue();
       return;
     }

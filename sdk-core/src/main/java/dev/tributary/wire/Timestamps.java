@@ -87,7 +87,7 @@ public final class Timestamps {
     int milli = digits(t, 20, 3);
     if ((year | month | day | hour | minute | second | milli) < 0
         || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(13) != ':' || t.charAt(16) != ':'
-        || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
+        || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
       return Long.MIN_VALUE;
     }
     // days_from_civil
@@ -99,6 +99,14 @@ public final class Timestamps {
     int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     long days = (long) era * 146_097 + doe - 719_468;
     return days * MILLIS_PER_DAY + hour * 3_600_000L + minute * 60_000L + second * 1000L + milli;
+  }
+
+  private static int daysInMonth(int year, int month) {
+    return switch (month) {
+      case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+      case 4, 6, 9, 11 -> 30;
+      default -> 31;
+    };
   }
 
   private static int digits(CharSequence t, int from, int count) {

@@ -46,5 +46,8 @@ class TimestampsTest {
   void rejectsWhatIsNotATimestamp() {
     assertThatThrownBy(() -> Timestamps.parse("2026-13-45T99:00:00.000Z")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Timestamps.parse("tomorrow")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Timestamps.parse("2026-02-31T10:15:30.123Z")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Timestamps.parse("2026-02-29T10:15:30.123Z")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(Timestamps.parse("2028-02-29T10:15:30.123Z")).isEqualTo(Instant.parse("2028-02-29T10:15:30.123Z").toEpochMilli());
   }
 }
