@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -285,6 +286,8 @@ public final class ConsumeLoop implements AutoCloseable {
 
   /** Rebalance hooks: commit before revocation, keep readiness targets and lag gauges honest. */
   private final class Listener implements ConsumerRebalanceListener {
+    private final Control control = new Control();
+
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       if (partitions.isEmpty()) {
@@ -317,7 +320,7 @@ public final class ConsumeLoop implements AutoCloseable {
       catchUp.assigned();
       metrics.assignedPartitions(consumer.assignment().size());
       try {
-        handler.onPartitionsAssigned(partitions);
+        handler.onPartitionsAssigned(partitions, control);
       } catch (RuntimeException e) {
         LOG.error("handler failed on assignment of {}", partitions, e);
       }
@@ -347,6 +350,28 @@ public final class ConsumeLoop implements AutoCloseable {
     @Override
     public Set<TopicPartition> paused() {
       return consumer.paused();
+    }
+
+    @Override
+    public void rewindTo(Collection<TopicPartition> partitions, long timestampMillis) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      Map<TopicPartition, Long> query = new HashMap<>();
+      partitions.forEach(tp -> query.put(tp, Math.max(0, timestampMillis)));
+      Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, Duration.ofSeconds(10));
+      List<TopicPartition> toEnd = new java.util.ArrayList<>();
+      for (TopicPartition tp : partitions) {
+        OffsetAndTimestamp o = found.get(tp);
+        if (o == null) {
+          toEnd.add(tp);
+        } else {
+          consumer.seek(tp, o.offset());
+        }
+      }
+      if (!toEnd.isEmpty()) {
+        consumer.seekToEnd(toEnd);
+      }
     }
 
     @Override

@@ -20,6 +20,12 @@ public interface ConsumerControl {
   /** The partitions paused now. */
   Set<TopicPartition> paused();
 
+  /**
+   * Positions partitions at their first record with a timestamp at or after {@code timestampMillis},
+   * or at their end if there is none; for sidecars that rebuild state from recent history.
+   */
+  void rewindTo(Collection<TopicPartition> partitions, long timestampMillis);
+
   /** The partitions assigned now. */
   Set<TopicPartition> assignment();
 }

@@ -38,6 +38,14 @@ public interface RecordHandler {
   default void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
 
   /**
+   * Partitions became ours; this variant may also reposition them through {@code control} (e.g.
+   * {@link ConsumerControl#rewindTo}). The default calls {@link #onPartitionsAssigned(Collection)}.
+   */
+  default void onPartitionsAssigned(Collection<TopicPartition> partitions, ConsumerControl control) {
+    onPartitionsAssigned(partitions);
+  }
+
+  /**
    * Partitions are being taken away in an orderly rebalance or at shutdown. The loop commits the
    * offsets last returned by {@link #handle} for them right after this returns, so a handler that
    * buffers must flush here and drop the partitions' state.

@@ -1,0 +1,186 @@
+package dev.tributary.sidecar.prometheus;
+
+import dev.tributary.sidecar.ConsumerControl;
+import dev.tributary.sidecar.DeadLetterWriter;
+import dev.tributary.sidecar.RecordHandler;
+import dev.tributary.sidecar.SequenceTracker;
+import dev.tributary.sidecar.SidecarMetrics;
+import dev.tributary.wire.Envelope;
+import dev.tributary.wire.EnvelopeCodec;
+import dev.tributary.wire.EnvelopeException;
+import dev.tributary.wire.HealthEnvelope;
+import dev.tributary.wire.MetricEnvelope;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes {@code metrics.events} and {@code health.events} records into the stores; dead-letters
+ * what it cannot use; counts sequence gaps; runs expiry; drops and rebuilds state on rebalance.
+ * Runs on the consume thread only.
+ *
+ * <p>On assignment, partitions are rewound to "now minus the staleness timeout": every sample that
+ * could still be exposed is read again, so a sidecar that takes over partitions (or restarts) serves
+ * complete series at once instead of waiting for the senders' next step. Newest-wins makes the
+ * replay harmless.
+ */
+final class IngestHandler implements RecordHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
+  private static final Duration DLQ_ACK_TIMEOUT = Duration.ofSeconds(5);
+  private static final long EXPIRY_INTERVAL_MILLIS = 1000;
+
+  private final EnvelopeCodec codec = EnvelopeCodec.create();
+  private final String metricsTopic;
+  private final String healthTopic;
+  private final SeriesStore store;
+  private final HealthStore health;
+  private final DeadLetterWriter dlq;
+  private final SidecarMetrics metrics;
+  private final StoreMetrics storeMetrics;
+  private final Clock clock;
+  private final long stalenessMillis;
+  private final Map<TopicPartition, SequenceTracker> sequences = new HashMap<>();
+  private final SequenceTracker.Listener sequenceListener;
+  private long lastExpiry;
+
+  IngestHandler(String metricsTopic, String healthTopic, SeriesStore store, HealthStore health, DeadLetterWriter dlq,
+      SidecarMetrics metrics, StoreMetrics storeMetrics, Clock clock, Duration staleness) {
+    this.metricsTopic = metricsTopic;
+    this.healthTopic = healthTopic;
+    this.store = store;
+    this.health = health;
+    this.dlq = dlq;
+    this.metrics = metrics;
+    this.storeMetrics = storeMetrics;
+    this.clock = clock;
+    this.stalenessMillis = staleness.toMillis();
+    this.lastExpiry = clock.millis();
+    this.sequenceListener = new SequenceTracker.Listener() {
+      @Override
+      public void gaps(String service, long missing) {
+        metrics.sequenceGaps(service, missing);
+      }
+
+      @Override
+      public void duplicates(String service, long count) {
+        metrics.sequenceDuplicates(service, count);
+      }
+    };
+  }
+
+  @Override
+  public Map<TopicPartition, OffsetAndMetadata> handle(ConsumerRecords<byte[], byte[]> records, ConsumerControl control) {
+    boolean deadLettered = false;
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      try {
+        ingest(record);
+      } catch (EnvelopeException e) {
+        reject(record, e.reason().code(), e.getMessage());
+        deadLettered = true;
+      } catch (SampleRejected e) {
+        reject(record, e.reason(), e.getMessage());
+        deadLettered = true;
+      }
+    }
+    if (deadLettered) {
+      dlq.awaitPending(DLQ_ACK_TIMEOUT);
+    }
+    long now = clock.millis();
+    if (now - lastExpiry >= EXPIRY_INTERVAL_MILLIS || now < lastExpiry) {
+      lastExpiry = now;
+      expire(now);
+    }
+    return RecordHandler.processedThrough(records);
+  }
+
+  private void ingest(ConsumerRecord<byte[], byte[]> record) throws EnvelopeException, SampleRejected {
+    Envelope envelope = codec.decode(record.value());
+    boolean metricsRecord = record.topic().equals(metricsTopic);
+    if (metricsRecord && !(envelope instanceof MetricEnvelope) || !metricsRecord && !(envelope instanceof HealthEnvelope)) {
+      throw new SampleRejected(SampleRejected.UNEXPECTED_TYPE, "a " + envelope.type().wireName() + " envelope on " + record.topic());
+    }
+    long now = clock.millis();
+    sequences.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
+            tp -> SequenceTracker.create(stalenessMillis, sequenceListener))
+        .observe(envelope.source().service(), envelope.source().instance(), envelope.source().runId(),
+            envelope.stream(), envelope.seq(), now);
+    if (envelope instanceof MetricEnvelope m) {
+      switch (store.ingest(m, record.partition())) {
+        case ACCEPTED -> { }
+        case DUPLICATE -> storeMetrics.ignored.labelValues("duplicate").inc();
+        case STALE -> storeMetrics.ignored.labelValues("stale").inc();
+        case AFTER_DOWN -> storeMetrics.ignored.labelValues("after_down").inc();
+        case REFUSED_MAX_SERIES -> storeMetrics.refused.labelValues("max_series").inc();
+        case REFUSED_MAX_SERIES_PER_METRIC -> storeMetrics.refused.labelValues("max_series_per_metric").inc();
+      }
+    } else {
+      HealthEnvelope h = (HealthEnvelope) envelope;
+      if (health.update(h, record.partition())) {
+        if (h.status() == HealthEnvelope.Status.DOWN) {
+          store.markDown(h.source().instanceKey(), h.timestamp(), record.partition());
+        } else {
+          store.markUp(h.source().instanceKey(), h.timestamp());
+        }
+      } else {
+        storeMetrics.ignored.labelValues("duplicate").inc();
+      }
+    }
+  }
+
+  private void reject(ConsumerRecord<byte[], byte[]> record, String reason, String message) {
+    metrics.failed(record.topic(), reason);
+    dlq.write(record, reason, message);
+  }
+
+  private void expire(long now) {
+    long[] removed = store.expire();
+    if (removed[0] > 0) {
+      storeMetrics.evicted.labelValues("stale").inc(removed[0]);
+    }
+    if (removed[1] > 0) {
+      storeMetrics.evicted.labelValues("down").inc(removed[1]);
+    }
+    health.expire();
+    sequences.values().forEach(s -> s.evictIdle(now));
+  }
+
+  /** Test hook: runs expiry now, on the calling thread (only when no consume loop runs). */
+  void expireNow() {
+    expire(clock.millis());
+  }
+
+  @Override
+  public void onPartitionsAssigned(Collection<TopicPartition> partitions, ConsumerControl control) {
+    control.rewindTo(partitions, clock.millis() - stalenessMillis);
+  }
+
+  @Override
+  public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+    Set<Integer> metricsPartitions = new HashSet<>();
+    Set<Integer> healthPartitions = new HashSet<>();
+    for (TopicPartition tp : partitions) {
+      sequences.remove(tp);
+      if (tp.topic().equals(metricsTopic)) {
+        metricsPartitions.add(tp.partition());
+      } else if (tp.topic().equals(healthTopic)) {
+        healthPartitions.add(tp.partition());
+      }
+    }
+    long dropped = store.dropPartitions(metricsPartitions);
+    health.dropPartitions(healthPartitions);
+    if (dropped > 0) {
+      storeMetrics.evicted.labelValues("revoked").inc(dropped);
+    }
+    LOG.info("dropped {} series of revoked partitions {}", dropped, partitions);
+  }
+}

@@ -1,0 +1,389 @@
+package dev.tributary.sidecar.prometheus;
+
+import dev.tributary.wire.MetricEnvelope;
+import dev.tributary.wire.MetricEnvelope.MetricKind;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.PrometheusNaming;
+import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The newest sample of every (series, instance), ready to be written by client_java.
+ *
+ * <p>A series is a metric name plus its labels plus {@code service} and {@code instance}; a user
+ * label called {@code service} or {@code instance} becomes {@code exported_service} /
+ * {@code exported_instance}, as Prometheus does for clashing target labels. Values are cumulative
+ * (DESIGN.md), so the newest sample by envelope timestamp simply replaces the one held: an older
+ * sample is out of order, an equal timestamp is a redelivery. Counters of different instances are
+ * never summed here: each instance's counter resets on its own restart, and only PromQL's
+ * {@code rate()}/{@code increase()} handle resets per series before summing.
+ *
+ * <p>Each sample is stored as the immutable client_java data point it will be written as, built
+ * once at ingest, so a scrape only groups existing objects.
+ *
+ * <p>Threading: one writer (the consume thread: {@link #ingest}, the expiry and drop methods) and
+ * any number of readers ({@link #snapshots()} on HTTP threads), through concurrent maps of
+ * immutable entries.
+ */
+final class SeriesStore {
+  /** Metric names the sidecar writes itself; user metrics may not use them. */
+  static final List<String> RESERVED_PREFIXES = List.of("tributary_sidecar_", "tributary_prometheus_");
+  static final Set<String> RESERVED_NAMES = Set.of(HealthStore.UP, HealthStore.HEARTBEAT_AGE, HealthStore.CHECK_STATUS);
+
+  /** What happened to a sample that was not rejected. */
+  enum Outcome {
+    ACCEPTED,
+    /** Same timestamp as the held sample: a redelivery. Ignored. */
+    DUPLICATE,
+    /** Older than the staleness timeout already (a replay of old data). Ignored. */
+    STALE,
+    /** Of an instance that said DOWN after this sample was taken, and whose series were removed. Ignored. */
+    AFTER_DOWN,
+    /** Refused: the total series cap is reached. */
+    REFUSED_MAX_SERIES,
+    /** Refused: the metric's series cap is reached. */
+    REFUSED_MAX_SERIES_PER_METRIC
+  }
+
+  private record Entry(DataPointSnapshot point, long timestamp, int partition, String instanceKey) {}
+
+  private record DownMark(long timestamp, int partition) {}
+
+  private static final class Family {
+    final String name;
+    final MetricKind kind;
+    final String help;
+    final Unit unit;
+    final ConcurrentHashMap<Labels, Entry> series = new ConcurrentHashMap<>();
+
+    Family(String name, MetricKind kind, String help, Unit unit) {
+      this.name = name;
+      this.kind = kind;
+      this.help = help;
+      this.unit = unit;
+    }
+  }
+
+  private final int maxSeries;
+  private final int maxSeriesPerMetric;
+  private final long stalenessMillis;
+  private final long downGraceMillis;
+  private final Clock clock;
+  private final ConcurrentHashMap<String, Family> families = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, DownMark> down = new ConcurrentHashMap<>();
+  private volatile int size; // written by the single writer only
+
+  SeriesStore(int maxSeries, int maxSeriesPerMetric, long stalenessMillis, long downGraceMillis, Clock clock) {
+    this.maxSeries = maxSeries;
+    this.maxSeriesPerMetric = maxSeriesPerMetric;
+    this.stalenessMillis = stalenessMillis;
+    this.downGraceMillis = downGraceMillis;
+    this.clock = clock;
+  }
+
+  /** The number of series held. */
+  int size() {
+    return size;
+  }
+
+  /**
+   * Takes one sample.
+   *
+   * @param partition the Kafka partition it came from (for dropping state on revocation)
+   * @throws SampleRejected if the sample is invalid, out of order, or conflicts with the metric's kind
+   */
+  Outcome ingest(MetricEnvelope e, int partition) throws SampleRejected {
+    long now = clock.millis();
+    String name = exposedName(e.name(), e.kind());
+    Labels labels = labels(e);
+    if (now - e.timestamp() > stalenessMillis) {
+      return Outcome.STALE;
+    }
+    String instanceKey = e.source().instanceKey();
+    DownMark mark = down.get(instanceKey);
+    if (mark != null && e.timestamp() <= mark.timestamp && now - mark.timestamp >= downGraceMillis) {
+      return Outcome.AFTER_DOWN;
+    }
+    Family family = families.get(name);
+    if (family != null && family.kind != e.kind()) {
+      throw new SampleRejected(SampleRejected.TYPE_CONFLICT, "metric " + name + " is a " + family.kind.wireName()
+          + ", this sample is a " + e.kind().wireName());
+    }
+    Entry held = family == null ? null : family.series.get(labels);
+    if (held != null) {
+      if (e.timestamp() < held.timestamp) {
+        throw new SampleRejected(SampleRejected.OUT_OF_ORDER, "sample of " + name + labels + " at " + e.timestamp()
+            + " is older than the one held (" + held.timestamp + ")");
+      }
+      if (e.timestamp() == held.timestamp) {
+        return Outcome.DUPLICATE;
+      }
+    } else {
+      if (size >= maxSeries) {
+        return Outcome.REFUSED_MAX_SERIES;
+      }
+      if (family != null && family.series.size() >= maxSeriesPerMetric) {
+        return Outcome.REFUSED_MAX_SERIES_PER_METRIC;
+      }
+    }
+    DataPointSnapshot point = point(e, labels);
+    if (family == null) {
+      family = new Family(name, e.kind(), e.help(), unit(name, e.unit()));
+      families.put(name, family);
+    }
+    if (family.series.put(labels, new Entry(point, e.timestamp(), partition, instanceKey)) == null) {
+      size++;
+    }
+    return Outcome.ACCEPTED;
+  }
+
+  /** An instance said DOWN at {@code timestamp}: its older samples go after the grace period. */
+  void markDown(String instanceKey, long timestamp, int partition) {
+    DownMark mark = down.get(instanceKey);
+    if (mark == null || mark.timestamp < timestamp) {
+      down.put(instanceKey, new DownMark(timestamp, partition));
+    }
+  }
+
+  /** An instance is up again (a heartbeat newer than its DOWN): keep its series. */
+  void markUp(String instanceKey, long timestamp) {
+    DownMark mark = down.get(instanceKey);
+    if (mark != null && mark.timestamp < timestamp) {
+      down.remove(instanceKey);
+    }
+  }
+
+  /**
+   * Removes series of instances that said DOWN more than the grace period ago, and series whose
+   * newest sample is older than the staleness timeout.
+   *
+   * @return removed series: [0] stale, [1] down
+   */
+  long[] expire() {
+    long now = clock.millis();
+    long stale = 0;
+    long gone = 0;
+    for (Iterator<Family> fit = families.values().iterator(); fit.hasNext(); ) {
+      Family family = fit.next();
+      for (Iterator<Entry> it = family.series.values().iterator(); it.hasNext(); ) {
+        Entry entry = it.next();
+        DownMark mark = down.get(entry.instanceKey);
+        if (mark != null && now - mark.timestamp >= downGraceMillis && entry.timestamp <= mark.timestamp) {
+          it.remove();
+          gone++;
+        } else if (now - entry.timestamp > stalenessMillis) {
+          it.remove();
+          stale++;
+        }
+      }
+      if (family.series.isEmpty()) {
+        fit.remove();
+      }
+    }
+    // A DOWN mark outlives the grace period by the staleness timeout, so replayed samples stay out.
+    down.values().removeIf(mark -> now - mark.timestamp > downGraceMillis + stalenessMillis);
+    size -= (int) (stale + gone);
+    return new long[] {stale, gone};
+  }
+
+  /** Forgets the series of revoked partitions. @return series removed */
+  long dropPartitions(Set<Integer> partitions) {
+    long dropped = 0;
+    for (Iterator<Family> fit = families.values().iterator(); fit.hasNext(); ) {
+      Family family = fit.next();
+      for (Iterator<Entry> it = family.series.values().iterator(); it.hasNext(); ) {
+        if (partitions.contains(it.next().partition)) {
+          it.remove();
+          dropped++;
+        }
+      }
+      if (family.series.isEmpty()) {
+        fit.remove();
+      }
+    }
+    down.values().removeIf(mark -> partitions.contains(mark.partition));
+    size -= (int) dropped;
+    return dropped;
+  }
+
+  /** One client_java snapshot per metric; metadata is the first sender's. */
+  List<MetricSnapshot> snapshots() {
+    List<MetricSnapshot> out = new ArrayList<>(families.size());
+    for (Family f : families.values()) {
+      if (f.series.isEmpty()) {
+        continue;
+      }
+      out.add(switch (f.kind) {
+        case COUNTER -> {
+          CounterSnapshot.Builder b = CounterSnapshot.builder().name(f.name).help(f.help).unit(f.unit);
+          f.series.values().forEach(en -> b.dataPoint((CounterDataPointSnapshot) en.point));
+          yield b.build();
+        }
+        case GAUGE -> {
+          GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(f.name).help(f.help).unit(f.unit);
+          f.series.values().forEach(en -> b.dataPoint((GaugeDataPointSnapshot) en.point));
+          yield b.build();
+        }
+        case HISTOGRAM -> {
+          HistogramSnapshot.Builder b = HistogramSnapshot.builder().name(f.name).help(f.help).unit(f.unit);
+          f.series.values().forEach(en -> b.dataPoint((HistogramDataPointSnapshot) en.point));
+          yield b.build();
+        }
+        case SUMMARY -> {
+          SummarySnapshot.Builder b = SummarySnapshot.builder().name(f.name).help(f.help).unit(f.unit);
+          f.series.values().forEach(en -> b.dataPoint((SummaryDataPointSnapshot) en.point));
+          yield b.build();
+        }
+      });
+    }
+    return out;
+  }
+
+  // --- validation and conversion --------------------------------------------------------------
+
+  /**
+   * The name client_java takes: counters without {@code _total} (the writers append it; a counter
+   * sent as {@code orders_total} and one sent as {@code orders} are the same metric).
+   */
+  static String exposedName(String name, MetricKind kind) throws SampleRejected {
+    if (!PrometheusNaming.isValidLegacyMetricName(name)) {
+      throw new SampleRejected(SampleRejected.INVALID_NAME, "metric name '" + name + "' is not a valid Prometheus name");
+    }
+    String n = kind == MetricKind.COUNTER && name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
+    String problem = n.isEmpty() ? "empty after removing _total" : PrometheusNaming.validateMetricName(n);
+    if (problem != null) {
+      throw new SampleRejected(SampleRejected.INVALID_NAME, "metric name '" + name + "': " + problem);
+    }
+    if (RESERVED_NAMES.contains(n) || RESERVED_PREFIXES.stream().anyMatch(n::startsWith)) {
+      throw new SampleRejected(SampleRejected.INVALID_NAME, "metric name '" + name + "' is reserved for the sidecar's own metrics");
+    }
+    return n;
+  }
+
+  private static Unit unit(String name, String unit) {
+    if (unit == null || unit.isEmpty() || !PrometheusNaming.isValidUnitName(unit) || !name.endsWith("_" + unit)) {
+      return null; // client_java requires the name to end with the unit
+    }
+    return new Unit(unit);
+  }
+
+  static Labels labels(MetricEnvelope e) throws SampleRejected {
+    Map<String, String> user = e.labels();
+    String[] names = new String[user.size() + 2];
+    String[] values = new String[user.size() + 2];
+    int i = 0;
+    for (Map.Entry<String, String> l : user.entrySet()) {
+      String k = l.getKey();
+      if (k == null || !PrometheusNaming.isValidLegacyLabelName(k) || k.startsWith("__")
+          || (e.kind() == MetricKind.HISTOGRAM && k.equals("le"))
+          || (e.kind() == MetricKind.SUMMARY && k.equals("quantile"))) {
+        throw new SampleRejected(SampleRejected.INVALID_NAME, "label name '" + k + "' of " + e.name() + " is not allowed");
+      }
+      if (k.equals("service") || k.equals("instance")) {
+        k = "exported_" + k;
+      }
+      names[i] = k;
+      values[i] = l.getValue() == null ? "" : l.getValue();
+      i++;
+    }
+    names[i] = "service";
+    values[i++] = e.source().service();
+    names[i] = "instance";
+    values[i] = e.source().instance();
+    try {
+      return Labels.of(names, values);
+    } catch (IllegalArgumentException ex) {
+      throw new SampleRejected(SampleRejected.INVALID_NAME, "labels of " + e.name() + ": " + ex.getMessage());
+    }
+  }
+
+  private static DataPointSnapshot point(MetricEnvelope e, Labels labels) throws SampleRejected {
+    return switch (e.kind()) {
+      case COUNTER -> {
+        if (Double.isNaN(e.value()) || Double.isInfinite(e.value()) || e.value() < 0) {
+          throw new SampleRejected(SampleRejected.INVALID_VALUE, "counter " + e.name() + " has value " + e.value()
+              + " (must be finite and not negative)");
+        }
+        yield CounterDataPointSnapshot.builder().value(e.value()).labels(labels)
+            .createdTimestampMillis(e.startTimestamp()).build();
+      }
+      case GAUGE -> GaugeDataPointSnapshot.builder().value(e.value()).labels(labels).build();
+      case HISTOGRAM -> histogram(e, labels);
+      case SUMMARY -> summary(e, labels);
+    };
+  }
+
+  private static HistogramDataPointSnapshot histogram(MetricEnvelope e, Labels labels) throws SampleRejected {
+    MetricEnvelope.Histogram h = e.histogram();
+    List<MetricEnvelope.Bucket> buckets = h.buckets();
+    boolean explicitInf = !buckets.isEmpty() && buckets.get(buckets.size() - 1).upperBound() == Double.POSITIVE_INFINITY;
+    int n = explicitInf ? buckets.size() : buckets.size() + 1;
+    double[] bounds = new double[n];
+    long[] counts = new long[n]; // client_java wants per-bucket counts; the wire carries cumulative ones
+    long previous = 0;
+    double previousBound = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < buckets.size(); i++) {
+      MetricEnvelope.Bucket b = buckets.get(i);
+      if (Double.isNaN(b.upperBound()) || b.upperBound() <= previousBound) {
+        throw new SampleRejected(SampleRejected.INVALID_VALUE, "histogram " + e.name() + ": bucket bounds must increase");
+      }
+      if (b.cumulativeCount() < previous) {
+        throw new SampleRejected(SampleRejected.INVALID_VALUE, "histogram " + e.name() + ": cumulative bucket counts must not decrease");
+      }
+      bounds[i] = b.upperBound();
+      counts[i] = b.cumulativeCount() - previous;
+      previous = b.cumulativeCount();
+      previousBound = b.upperBound();
+    }
+    if (h.count() < previous || (explicitInf && h.count() != previous)) {
+      throw new SampleRejected(SampleRejected.INVALID_VALUE, "histogram " + e.name() + ": count " + h.count()
+          + " does not match the buckets (" + previous + ")");
+    }
+    if (!explicitInf) {
+      bounds[n - 1] = Double.POSITIVE_INFINITY;
+      counts[n - 1] = h.count() - previous;
+    }
+    if (Double.isNaN(h.sum())) {
+      throw new SampleRejected(SampleRejected.INVALID_VALUE, "histogram " + e.name() + ": sum is NaN");
+    }
+    return HistogramDataPointSnapshot.builder().classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
+        .sum(h.sum()).labels(labels).createdTimestampMillis(e.startTimestamp()).build();
+  }
+
+  private static SummaryDataPointSnapshot summary(MetricEnvelope e, Labels labels) throws SampleRejected {
+    MetricEnvelope.Summary s = e.summary();
+    List<Quantile> qs = new ArrayList<>(s.quantiles().size());
+    double previous = -1;
+    for (MetricEnvelope.Quantile q : s.quantiles()) {
+      if (q.quantile() <= previous) {
+        throw new SampleRejected(SampleRejected.INVALID_VALUE, "summary " + e.name() + ": quantiles must increase");
+      }
+      qs.add(new Quantile(q.quantile(), q.value()));
+      previous = q.quantile();
+    }
+    if (Double.isNaN(s.sum())) {
+      throw new SampleRejected(SampleRejected.INVALID_VALUE, "summary " + e.name() + ": sum is NaN");
+    }
+    return SummaryDataPointSnapshot.builder().quantiles(Quantiles.of(qs)).count(s.count()).sum(s.sum())
+        .labels(labels).createdTimestampMillis(e.startTimestamp()).build();
+  }
+}

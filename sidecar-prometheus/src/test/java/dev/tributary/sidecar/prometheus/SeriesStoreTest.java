@@ -1,0 +1,159 @@
+package dev.tributary.sidecar.prometheus;
+
+import static dev.tributary.sidecar.prometheus.Envelopes.T0;
+import static dev.tributary.sidecar.prometheus.Envelopes.counter;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tributary.wire.MetricEnvelope;
+import dev.tributary.wire.MetricEnvelope.MetricKind;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SeriesStoreTest {
+  final MutableClock clock = new MutableClock(T0 + 1_000);
+  final SeriesStore store = new SeriesStore(5, 3, Duration.ofMinutes(5).toMillis(), Duration.ofMinutes(1).toMillis(), clock);
+
+  String text() {
+    return ExpositionFormats.init().getPrometheusTextFormatWriter().toDebugString(new MetricSnapshots(store.snapshots()));
+  }
+
+  String openMetrics() {
+    return ExpositionFormats.init().getOpenMetricsTextFormatWriter().toDebugString(new MetricSnapshots(store.snapshots()));
+  }
+
+  @Test
+  void allFourKindsAreWrittenPerInstanceWithServiceAndInstanceLabels() throws Exception {
+    store.ingest(counter("shop-1", "orders_total", T0, 3, Map.of("instance", "eu", "method", "card")), 0);
+    store.ingest(Envelopes.gauge("shop-1", "heap_bytes", T0, 1024), 0);
+    store.ingest(Envelopes.histogram("shop-1", T0), 0);
+    store.ingest(Envelopes.summary("shop-1", T0), 0);
+    assertThat(text()).isEqualTo("""
+        # TYPE heap_bytes gauge
+        heap_bytes{instance="shop-1",service="shop"} 1024.0
+        # HELP latency_seconds Latency
+        # TYPE latency_seconds histogram
+        latency_seconds_bucket{instance="shop-1",route="/pay",service="shop",le="0.1"} 2
+        latency_seconds_bucket{instance="shop-1",route="/pay",service="shop",le="1.0"} 5
+        latency_seconds_bucket{instance="shop-1",route="/pay",service="shop",le="+Inf"} 6
+        latency_seconds_count{instance="shop-1",route="/pay",service="shop"} 6
+        latency_seconds_sum{instance="shop-1",route="/pay",service="shop"} 3.5
+        # HELP orders_total Orders taken
+        # TYPE orders_total counter
+        orders_total{exported_instance="eu",instance="shop-1",method="card",service="shop"} 3.0
+        # TYPE payload_bytes summary
+        payload_bytes{instance="shop-1",service="shop",quantile="0.5"} 100.0
+        payload_bytes{instance="shop-1",service="shop",quantile="0.99"} 900.0
+        payload_bytes_count{instance="shop-1",service="shop"} 10
+        payload_bytes_sum{instance="shop-1",service="shop"} 2000.0
+        """);
+    assertThat(openMetrics()).contains("# UNIT heap_bytes bytes\n", "# UNIT latency_seconds seconds\n").endsWith("# EOF\n");
+  }
+
+  @Test
+  void newestSampleWinsAndCountersAreNeverSummedAcrossInstances() throws Exception {
+    store.ingest(counter("shop-1", "orders", T0, 3, Map.of()), 0);
+    store.ingest(counter("shop-2", "orders", T0, 4, Map.of()), 1);
+    assertThat(store.ingest(counter("shop-1", "orders", T0 + 10, 5, Map.of()), 0)).isEqualTo(SeriesStore.Outcome.ACCEPTED);
+    assertThat(store.ingest(counter("shop-1", "orders", T0 + 10, 6, Map.of()), 0)).isEqualTo(SeriesStore.Outcome.DUPLICATE);
+    assertThatThrownBy(() -> store.ingest(counter("shop-1", "orders", T0 + 5, 4, Map.of()), 0))
+        .isInstanceOfSatisfying(SampleRejected.class, e -> assertThat(e.reason()).isEqualTo("out_of_order"));
+    assertThat(text()).contains("orders_total{instance=\"shop-1\",service=\"shop\"} 5.0\n",
+        "orders_total{instance=\"shop-2\",service=\"shop\"} 4.0\n");
+    assertThat(store.size()).isEqualTo(2);
+  }
+
+  @Test
+  void invalidRecordsAreRejectedWithAReason() {
+    assertThat(reason(counter("shop-1", "orders.count", T0, 1, Map.of()))).isEqualTo("invalid_name");
+    assertThat(reason(counter("shop-1", "orders", T0, 1, Map.of("__x", "1")))).isEqualTo("invalid_name");
+    assertThat(reason(counter("shop-1", "tributary_up", T0, 1, Map.of()))).isEqualTo("invalid_name");
+    assertThat(reason(Envelopes.gauge("shop-1", "sessions_total", T0, 1))).isEqualTo("invalid_name");
+    assertThat(reason(counter("shop-1", "orders", T0, Double.NaN, Map.of()))).isEqualTo("invalid_value");
+    assertThat(reason(counter("shop-1", "orders", T0, -1, Map.of()))).isEqualTo("invalid_value");
+    MetricEnvelope decreasing = new MetricEnvelope(T0, Envelopes.source("shop-1"), "metrics", 1, "h", MetricKind.HISTOGRAM,
+        null, null, T0, Map.of(), Double.NaN, new MetricEnvelope.Histogram(
+            java.util.List.of(new MetricEnvelope.Bucket(1, 5), new MetricEnvelope.Bucket(2, 4)), 5, 1), null);
+    assertThat(reason(decreasing)).isEqualTo("invalid_value");
+    assertThat(store.size()).isZero();
+  }
+
+  @Test
+  void sameNameWithAnotherKindIsATypeConflict() throws Exception {
+    store.ingest(Envelopes.gauge("shop-1", "queue", T0, 1), 0);
+    assertThat(reason(counter("shop-2", "queue", T0, 1, Map.of()))).isEqualTo("type_conflict");
+  }
+
+  String reason(MetricEnvelope e) {
+    try {
+      store.ingest(e, 0);
+      return "accepted";
+    } catch (SampleRejected r) {
+      return r.reason();
+    }
+  }
+
+  @Test
+  void capsRefuseNewSeriesButKeepUpdatingExistingOnes() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertThat(store.ingest(counter("shop-" + i, "orders", T0, 1, Map.of()), 0)).isEqualTo(SeriesStore.Outcome.ACCEPTED);
+    }
+    assertThat(store.ingest(counter("shop-9", "orders", T0, 1, Map.of()), 0))
+        .isEqualTo(SeriesStore.Outcome.REFUSED_MAX_SERIES_PER_METRIC);
+    store.ingest(counter("shop-0", "refunds", T0, 1, Map.of()), 0);
+    store.ingest(counter("shop-1", "refunds", T0, 1, Map.of()), 0);
+    assertThat(store.ingest(counter("shop-2", "refunds", T0, 1, Map.of()), 0)).isEqualTo(SeriesStore.Outcome.REFUSED_MAX_SERIES);
+    assertThat(store.ingest(counter("shop-0", "orders", T0 + 1, 2, Map.of()), 0)).isEqualTo(SeriesStore.Outcome.ACCEPTED);
+    assertThat(store.size()).isEqualTo(5);
+  }
+
+  @Test
+  void seriesExpireAfterTheStalenessTimeout() throws Exception {
+    store.ingest(counter("shop-1", "orders", T0, 1, Map.of()), 0);
+    store.ingest(counter("shop-2", "orders", T0 + 60_000, 1, Map.of()), 0);
+    clock.advance(Duration.ofMinutes(5).minusSeconds(1)); // shop-1's sample is now exactly 5 minutes old
+    assertThat(store.expire()).containsExactly(0, 0);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(store.expire()).containsExactly(1, 0);
+    assertThat(text()).doesNotContain("shop-1").contains("shop-2");
+    assertThat(store.ingest(counter("shop-3", "orders", T0, 1, Map.of()), 0)).isEqualTo(SeriesStore.Outcome.STALE);
+  }
+
+  @Test
+  void instanceThatSaidDownLosesItsSeriesAfterTheGracePeriod() throws Exception {
+    store.ingest(counter("shop-1", "orders", T0, 7, Map.of()), 0);
+    store.ingest(counter("shop-2", "orders", T0, 1, Map.of()), 0);
+    store.markDown("shop/shop-1", T0 + 500, 0);
+    clock.advance(Duration.ofSeconds(59));
+    assertThat(store.expire()).containsExactly(0, 0);
+    assertThat(text()).contains("shop-1");
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(store.expire()).containsExactly(0, 1);
+    assertThat(text()).doesNotContain("shop-1").contains("shop-2");
+    // a replayed old sample of the stopped run stays out; a new run's sample comes in
+    assertThat(store.ingest(counter("shop-1", "orders", T0 + 400, 7, Map.of()), 0)).isEqualTo(SeriesStore.Outcome.AFTER_DOWN);
+    assertThat(store.ingest(counter("shop-1", "orders", T0 + 60_000, 1, Map.of()), 0)).isEqualTo(SeriesStore.Outcome.ACCEPTED);
+  }
+
+  @Test
+  void upAgainBeforeTheGraceEndsKeepsTheSeries() throws Exception {
+    store.ingest(counter("shop-1", "orders", T0, 7, Map.of()), 0);
+    store.markDown("shop/shop-1", T0 + 500, 0);
+    store.markUp("shop/shop-1", T0 + 900);
+    clock.advance(Duration.ofMinutes(2));
+    store.expire();
+    assertThat(store.size()).isEqualTo(1);
+  }
+
+  @Test
+  void revokedPartitionsAreDropped() throws Exception {
+    store.ingest(counter("shop-1", "orders", T0, 1, Map.of()), 0);
+    store.ingest(counter("shop-2", "orders", T0, 1, Map.of()), 2);
+    assertThat(store.dropPartitions(Set.of(2))).isEqualTo(1);
+    assertThat(text()).contains("shop-1").doesNotContain("shop-2");
+  }
+}
