@@ -1,0 +1,86 @@
+package dev.tributary.bench;
+
+import dev.tributary.StreamKind;
+import dev.tributary.Tributary;
+import dev.tributary.TributaryStats;
+import java.time.Duration;
+
+/**
+ * A client for one benchmark trial, against a broker that is up (started here, in a child JVM) or
+ * down (an address with nothing listening). Not a JMH state itself: each benchmark class holds one.
+ */
+final class ClientUnderTest implements AutoCloseable {
+  final boolean brokerUp;
+  private final BenchBroker broker;
+  private final String bootstrap;
+  private Tributary client;
+  private TributaryStats before;
+
+  private ClientUnderTest(boolean brokerUp) {
+    BenchClients.quietLogs();
+    this.brokerUp = brokerUp;
+    if (brokerUp) {
+      broker = BenchBroker.startProcess();
+      broker.createTopics(BenchClients.TOPICS);
+      bootstrap = broker.bootstrapServers();
+    } else {
+      broker = null;
+      bootstrap = BenchClients.nobodyListening();
+    }
+  }
+
+  /** @param broker {@code up} or {@code down} */
+  static ClientUnderTest forBroker(String broker) {
+    return switch (broker) {
+      case "up" -> new ClientUnderTest(true);
+      case "down" -> new ClientUnderTest(false);
+      default -> throw new IllegalArgumentException("broker must be up or down, was " + broker);
+    };
+  }
+
+  /** Builds a fresh client (closing the previous one) and, with the broker up, waits until it is connected. */
+  Tributary newClient(int bufferCapacity) {
+    closeClient();
+    client = BenchClients.client(bootstrap, bufferCapacity);
+    if (brokerUp) {
+      BenchClients.awaitConnected(client);
+    }
+    before = client.stats();
+    return client;
+  }
+
+  /**
+   * One line with what the stream's buffer did since {@link #newClient}: how many calls were
+   * accepted and how many dropped. Printed after each iteration so that the figures say which
+   * regime (accepting or overflowing) they measured.
+   */
+  String regime(StreamKind kind) {
+    TributaryStats.StreamStats now = client.stats().stream(kind);
+    TributaryStats.StreamStats was = before.stream(kind);
+    long accepted = now.accepted() - was.accepted();
+    long dropped = now.dropped() - was.dropped();
+    long total = accepted + dropped;
+    return String.format("[%s broker %s] calls=%d accepted=%d dropped=%d (%.1f%% dropped) sent=%d queued=%d",
+        kind.label(), brokerUp ? "up" : "down", total, accepted, dropped,
+        total == 0 ? 0.0 : 100.0 * dropped / total, now.sent() - was.sent(), now.queued());
+  }
+
+  private void closeClient() {
+    if (client != null) {
+      // What is still buffered is abandoned: the next iteration starts from an empty buffer.
+      client.shutdown(Duration.ofMillis(200));
+      client = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      closeClient();
+    } finally {
+      if (broker != null) {
+        broker.close();
+      }
+    }
+  }
+}
