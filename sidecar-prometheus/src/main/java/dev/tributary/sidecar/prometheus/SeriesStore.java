@@ -49,6 +49,9 @@ final class SeriesStore {
   static final List<String> RESERVED_PREFIXES = List.of("tributary_sidecar_", "tributary_prometheus_");
   static final Set<String> RESERVED_NAMES = Set.of(HealthStore.UP, HealthStore.HEARTBEAT_AGE, HealthStore.CHECK_STATUS);
 
+  /** HELP of metrics sent without one: promtool's linter wants every metric to have a HELP. */
+  static final String NO_HELP = "Sent through Tributary without help text";
+
   /** What happened to a sample that was not rejected. */
   enum Outcome {
     ACCEPTED,
@@ -147,7 +150,8 @@ final class SeriesStore {
     }
     DataPointSnapshot point = point(e, labels);
     if (family == null) {
-      family = new Family(name, e.kind(), e.help(), unit(name, e.unit()));
+      String help = e.help() == null || e.help().isBlank() ? NO_HELP : e.help();
+      family = new Family(name, e.kind(), help, unit(name, e.unit()));
       families.put(name, family);
     }
     if (family.series.put(labels, new Entry(point, e.timestamp(), partition, instanceKey)) == null) {

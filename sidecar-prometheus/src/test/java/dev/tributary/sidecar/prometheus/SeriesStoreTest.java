@@ -33,6 +33,7 @@ class SeriesStoreTest {
     store.ingest(Envelopes.histogram("shop-1", T0), 0);
     store.ingest(Envelopes.summary("shop-1", T0), 0);
     assertThat(text()).isEqualTo("""
+        # HELP heap_bytes Sent through Tributary without help text
         # TYPE heap_bytes gauge
         heap_bytes{instance="shop-1",service="shop"} 1024.0
         # HELP latency_seconds Latency
@@ -45,6 +46,7 @@ class SeriesStoreTest {
         # HELP orders_total Orders taken
         # TYPE orders_total counter
         orders_total{exported_instance="eu",instance="shop-1",method="card",service="shop"} 3.0
+        # HELP payload_bytes Sent through Tributary without help text
         # TYPE payload_bytes summary
         payload_bytes{instance="shop-1",service="shop",quantile="0.5"} 100.0
         payload_bytes{instance="shop-1",service="shop",quantile="0.99"} 900.0
