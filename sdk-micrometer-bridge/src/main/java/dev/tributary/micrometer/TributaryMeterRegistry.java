@@ -200,11 +200,14 @@ public final class TributaryMeterRegistry extends MeterRegistry {
       if (r != null) {
         r.close(); // collects one last time and publishes; later steps no longer see this registry
       }
-      if (ownsClient) {
-        client.close();
-      }
     } finally {
-      super.close();
+      try {
+        if (ownsClient) {
+          client.close();
+        }
+      } finally {
+        super.close();
+      }
     }
   }
 
