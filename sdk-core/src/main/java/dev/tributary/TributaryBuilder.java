@@ -3,6 +3,7 @@ package dev.tributary;
 import dev.tributary.internal.ClientConfig;
 import dev.tributary.internal.ConfigKeys;
 import dev.tributary.internal.DefaultTributary;
+import dev.tributary.internal.DeliverySettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,6 +58,29 @@ public final class TributaryBuilder {
   public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
   /** Default grace period of {@link Tributary#close()}: 5 s. */
   public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  /** Default bound on the event spool's files: 256 MiB. */
+  public static final long DEFAULT_EVENTS_SPOOL_MAX_BYTES = 256L * 1024 * 1024;
+  /** Default fsync policy of the event spool: {@link SpoolFsync#INTERVAL}. */
+  public static final SpoolFsync DEFAULT_EVENTS_SPOOL_FSYNC = SpoolFsync.INTERVAL;
+  /** Default interval of {@link SpoolFsync#INTERVAL} (and of the spool's checkpoint): 100 ms. */
+  public static final Duration DEFAULT_EVENTS_SPOOL_FSYNC_INTERVAL = Duration.ofMillis(100);
+  /**
+   * Default policy of a full event spool: {@link SpoolOverflow#REJECT}, so the caller learns through
+   * {@code sendEvent}'s return value instead of an event silently going later.
+   */
+  public static final SpoolOverflow DEFAULT_EVENTS_SPOOL_OVERFLOW = SpoolOverflow.REJECT;
+  /** Default consecutive failures that open a producer's circuit: {@value}. */
+  public static final int DEFAULT_CIRCUIT_FAILURE_THRESHOLD = 5;
+  /** Default time an open circuit stays open before a probe: 5 s. */
+  public static final Duration DEFAULT_CIRCUIT_OPEN_DURATION = Duration.ofSeconds(5);
+  /**
+   * Default log rate limit per client, in records per second: {@value}. Far above what a service logs
+   * in normal operation, far below what a logging loop produces: it protects the broker and the
+   * Elasticsearch sidecar (about 45 k documents/s on a single loader) from one instance's log storm.
+   */
+  public static final long DEFAULT_LOGS_RATE_LIMIT = 10_000;
+  /** Default log burst: {@value} records, two seconds at the default rate (a start-up or an error burst). */
+  public static final long DEFAULT_LOGS_RATE_BURST = 20_000;
 
   private String bootstrapServers;
   private String serviceName;
@@ -86,6 +110,17 @@ public final class TributaryBuilder {
   private final Map<String, HealthCheck> healthChecks = new LinkedHashMap<>();
   private Clock clock = Clock.systemUTC();
   private ThreadFactory threadFactory;
+  private Path eventsSpoolDir;
+  private SpoolFsync eventsSpoolFsync = DEFAULT_EVENTS_SPOOL_FSYNC;
+  private Duration eventsSpoolFsyncInterval = DEFAULT_EVENTS_SPOOL_FSYNC_INTERVAL;
+  private long eventsSpoolMaxBytes = DEFAULT_EVENTS_SPOOL_MAX_BYTES;
+  private SpoolOverflow eventsSpoolOverflow = DEFAULT_EVENTS_SPOOL_OVERFLOW;
+  private int circuitFailureThreshold = DEFAULT_CIRCUIT_FAILURE_THRESHOLD;
+  private Duration circuitOpenDuration = DEFAULT_CIRCUIT_OPEN_DURATION;
+  private long logsRateLimit = DEFAULT_LOGS_RATE_LIMIT;
+  private Long logsRateBurst;
+  private long eventsRateLimit;
+  private Long eventsRateBurst;
 
   TributaryBuilder() {}
 
@@ -312,6 +347,82 @@ public final class TributaryBuilder {
   }
 
   /**
+   * Spools business events to append-only files in this directory: every event is written there
+   * before it is sent and stays until Kafka acknowledged it, so events survive a Kafka outage and a
+   * crash of the process (the next start with the same directory sends them, in order). Key
+   * {@code events.spool.dir}; default none: events are buffered in memory only, because a library
+   * must not write to the disk unless asked. Use a directory of its own per client, on a local disk.
+   */
+  public TributaryBuilder eventsSpoolDir(Path dir) {
+    this.eventsSpoolDir = dir;
+    return this;
+  }
+
+  /** When spool appends are forced to the device. Key {@code events.spool.fsync} ({@code always}, {@code interval}, {@code never}); default interval. */
+  public TributaryBuilder eventsSpoolFsync(SpoolFsync fsync) {
+    this.eventsSpoolFsync = fsync;
+    return this;
+  }
+
+  /** The interval of {@code events.spool.fsync=interval}, and of the spool's checkpoint. Key {@code events.spool.fsync.interval}; default 100 ms. */
+  public TributaryBuilder eventsSpoolFsyncInterval(Duration interval) {
+    this.eventsSpoolFsyncInterval = interval;
+    return this;
+  }
+
+  /** The bound on the spool's files, in bytes (at least 64 KiB). Key {@code events.spool.max.bytes}; default 256 MiB. */
+  public TributaryBuilder eventsSpoolMaxBytes(long bytes) {
+    this.eventsSpoolMaxBytes = bytes;
+    return this;
+  }
+
+  /** What a full spool does. Key {@code events.spool.overflow} ({@code reject}, {@code drop-oldest}, {@code drop-newest}); default reject. */
+  public TributaryBuilder eventsSpoolOverflow(SpoolOverflow overflow) {
+    this.eventsSpoolOverflow = overflow;
+    return this;
+  }
+
+  /** Consecutive failures that open a producer's circuit. Key {@code circuit.failure.threshold}; default {@value #DEFAULT_CIRCUIT_FAILURE_THRESHOLD}. */
+  public TributaryBuilder circuitFailureThreshold(int failures) {
+    this.circuitFailureThreshold = failures;
+    return this;
+  }
+
+  /** How long an open circuit stays open before one probe record. Key {@code circuit.open.duration}; default 5 s. */
+  public TributaryBuilder circuitOpenDuration(Duration duration) {
+    this.circuitOpenDuration = duration;
+    return this;
+  }
+
+  /**
+   * Log records per second this client accepts (a token bucket on the caller's thread); what is over
+   * it is refused, counted in {@code rejected} and {@code limited}. 0 turns the limit off. Key
+   * {@code logs.rate.limit}; default {@value #DEFAULT_LOGS_RATE_LIMIT}.
+   */
+  public TributaryBuilder logsRateLimit(long recordsPerSecond) {
+    this.logsRateLimit = recordsPerSecond;
+    return this;
+  }
+
+  /** Log records accepted at once above the rate. Key {@code logs.rate.burst}; default {@value #DEFAULT_LOGS_RATE_BURST} (twice the limit when the limit is changed). */
+  public TributaryBuilder logsRateBurst(long records) {
+    this.logsRateBurst = records;
+    return this;
+  }
+
+  /** Events per second this client accepts; 0 (the default) for no limit. Key {@code events.rate.limit}. */
+  public TributaryBuilder eventsRateLimit(long recordsPerSecond) {
+    this.eventsRateLimit = recordsPerSecond;
+    return this;
+  }
+
+  /** Events accepted at once above the rate. Key {@code events.rate.burst}; default twice the limit. */
+  public TributaryBuilder eventsRateBurst(long records) {
+    this.eventsRateBurst = records;
+    return this;
+  }
+
+  /**
    * Validates the configuration and starts the client. Kafka need not be reachable: the client
    * connects in the background and buffers meanwhile.
    *
@@ -330,6 +441,21 @@ public final class TributaryBuilder {
         logsBufferCapacity, logsOverflow, logsKeyedByInstance,
         eventsBufferCapacity, eventsOverflow, metricsBufferCapacity,
         maxSeries, maxSeriesPerMetric, maxMessageChars, maxStackTraceChars, maxRecordBytes,
-        closeTimeout, shutdownHook, producerProperties, Map.copyOf(healthChecks), clock, threadFactory);
+        closeTimeout, shutdownHook, producerProperties, Map.copyOf(healthChecks), clock, threadFactory,
+        new DeliverySettings(eventsSpoolDir, eventsSpoolFsync, eventsSpoolFsyncInterval, eventsSpoolMaxBytes,
+            eventsSpoolOverflow, circuitFailureThreshold, circuitOpenDuration,
+            logsRateLimit, burst(logsRateBurst, logsRateLimit, DEFAULT_LOGS_RATE_LIMIT, DEFAULT_LOGS_RATE_BURST),
+            eventsRateLimit, burst(eventsRateBurst, eventsRateLimit, 0, 0)));
+  }
+
+  /** An explicit burst, else the default for the default rate, else twice the rate. */
+  private static long burst(Long explicit, long rate, long defaultRate, long defaultBurst) {
+    if (explicit != null) {
+      return explicit;
+    }
+    if (rate == defaultRate && defaultBurst > 0) {
+      return defaultBurst;
+    }
+    return rate > Long.MAX_VALUE / 2 ? rate : 2 * rate;
   }
 }

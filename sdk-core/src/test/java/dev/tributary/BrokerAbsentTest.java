@@ -28,6 +28,7 @@ class BrokerAbsentTest {
         .serviceName("offline")
         .instanceId("offline-1")
         .logsBufferCapacity(CAPACITY)
+        .logsRateLimit(0) // this test is about the buffer; 100k calls in a loop would also meet the rate limit
         .healthInterval(Duration.ofHours(1))
         .metricsStep(Duration.ofHours(1))
         .build();

@@ -36,6 +36,11 @@ final class Channel {
   /** Sequence numbers of this stream (events keep one per domain instead). */
   final AtomicLong seq = new AtomicLong();
 
+  /** Events of this run in the spool, not yet acknowledged (written by the I/O thread). */
+  volatile long spoolBacklog;
+  /** Events of this run left in the spool at shutdown, delivered by the next start. */
+  final AtomicLong leftInSpool = new AtomicLong();
+
   // Owned by the I/O thread.
   ProducerRecord<String, byte[]> pending;
   long retryAtNanos;
@@ -77,8 +82,24 @@ final class Channel {
     return pending == null && buffer.isEmpty();
   }
 
+  /** Records in the in-memory buffer (not counting the retry slot or the spool). */
+  int bufferSize() {
+    return buffer.size();
+  }
+
+  /** Whether records wait in the in-memory buffer (not counting the retry slot). */
+  boolean hasBuffered() {
+    return !buffer.isEmpty();
+  }
+
+  /** Records waiting: in the buffer, the retry slot, and (events) the spool. */
   int queued() {
-    return buffer.size() + (pending == null ? 0 : 1);
+    return (int) Math.min(Integer.MAX_VALUE, buffer.size() + (pending == null ? 0 : 1) + spoolBacklog);
+  }
+
+  /** The overflow policy as configured ({@code drop-newest}, {@code drop-oldest}). */
+  String policyName() {
+    return policy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 
   /** Records that reached a final outcome. */

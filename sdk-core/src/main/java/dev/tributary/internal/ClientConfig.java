@@ -42,7 +42,8 @@ public record ClientConfig(
     Map<String, String> producerProperties,
     Map<String, HealthCheck> healthChecks,
     Clock clock,
-    ThreadFactory threadFactory) {
+    ThreadFactory threadFactory,
+    DeliverySettings delivery) {
 
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
   /** Producer settings the delivery pipeline depends on; overriding them would break its guarantees. */
@@ -109,6 +110,9 @@ public record ClientConfig(
     }
     if (clock == null) {
       throw new IllegalArgumentException("clock must not be null");
+    }
+    if (delivery == null) {
+      throw new IllegalArgumentException("delivery settings must not be null");
     }
     // Fail now, not on the I/O thread, if a producer property is unknown-typed or malformed.
     try {

@@ -1,6 +1,8 @@
 package dev.tributary.internal;
 
 import dev.tributary.OverflowPolicy;
+import dev.tributary.SpoolFsync;
+import dev.tributary.SpoolOverflow;
 import dev.tributary.TributaryBuilder;
 import java.io.IOException;
 import java.io.Reader;
@@ -56,6 +58,17 @@ public final class ConfigKeys {
     KEYS.put("max.record.bytes", (b, v) -> b.maxRecordBytes(integer("max.record.bytes", v)));
     KEYS.put("close.timeout", (b, v) -> b.closeTimeout(duration("close.timeout", v)));
     KEYS.put("shutdown.hook", (b, v) -> b.shutdownHook(bool("shutdown.hook", v)));
+    KEYS.put("events.spool.dir", (b, v) -> b.eventsSpoolDir(v == null || v.isBlank() ? null : Path.of(v)));
+    KEYS.put("events.spool.fsync", (b, v) -> b.eventsSpoolFsync(fsync(v)));
+    KEYS.put("events.spool.fsync.interval", (b, v) -> b.eventsSpoolFsyncInterval(duration("events.spool.fsync.interval", v)));
+    KEYS.put("events.spool.max.bytes", (b, v) -> b.eventsSpoolMaxBytes(longValue("events.spool.max.bytes", v)));
+    KEYS.put("events.spool.overflow", (b, v) -> b.eventsSpoolOverflow(spoolOverflow(v)));
+    KEYS.put("circuit.failure.threshold", (b, v) -> b.circuitFailureThreshold(integer("circuit.failure.threshold", v)));
+    KEYS.put("circuit.open.duration", (b, v) -> b.circuitOpenDuration(duration("circuit.open.duration", v)));
+    KEYS.put("logs.rate.limit", (b, v) -> b.logsRateLimit(longValue("logs.rate.limit", v)));
+    KEYS.put("logs.rate.burst", (b, v) -> b.logsRateBurst(longValue("logs.rate.burst", v)));
+    KEYS.put("events.rate.limit", (b, v) -> b.eventsRateLimit(longValue("events.rate.limit", v)));
+    KEYS.put("events.rate.burst", (b, v) -> b.eventsRateBurst(longValue("events.rate.burst", v)));
     KEYS.put(CONFIG_FILE, (b, v) -> { /* consumed by applyEnvironment before anything else */ });
   }
 
@@ -135,6 +148,35 @@ public final class ConfigKeys {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(key + " must be an integer, was '" + value + "'", e);
     }
+  }
+
+  static long longValue(String key, String value) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be an integer, was '" + value + "'", e);
+    }
+  }
+
+  static SpoolFsync fsync(String value) {
+    String v = value == null ? "" : value.toLowerCase(Locale.ROOT);
+    return switch (v) {
+      case "always" -> SpoolFsync.ALWAYS;
+      case "interval" -> SpoolFsync.INTERVAL;
+      case "never" -> SpoolFsync.NEVER;
+      default -> throw new IllegalArgumentException("events.spool.fsync must be always, interval or never, was '" + value + "'");
+    };
+  }
+
+  static SpoolOverflow spoolOverflow(String value) {
+    String v = value == null ? "" : value.toLowerCase(Locale.ROOT).replace('_', '-');
+    return switch (v) {
+      case "reject" -> SpoolOverflow.REJECT;
+      case "drop-oldest" -> SpoolOverflow.DROP_OLDEST;
+      case "drop-newest" -> SpoolOverflow.DROP_NEWEST;
+      default -> throw new IllegalArgumentException(
+          "events.spool.overflow must be reject, drop-oldest or drop-newest, was '" + value + "'");
+    };
   }
 
   static boolean bool(String key, String value) {

@@ -72,6 +72,9 @@ public final class DefaultTributary implements Tributary {
   private final ScheduledExecutorService scheduler;
   private final ThreadFactory threadFactory;
   private final DropReporter dropReporter;
+  private final RateLimiter logsLimiter;
+  private final RateLimiter eventsLimiter;
+  private final ThrottledLog throttled = new ThrottledLog(LOG, 60_000);
   private final Object lifecycle = new Object();
   private volatile boolean closed;
   private DeliveryReport shutdownReport;
@@ -96,7 +99,9 @@ public final class DefaultTributary implements Tributary {
     }
     this.registry = new MetricRegistry(config.maxSeries(), config.maxSeriesPerMetric(), clock);
     Pipeline pipeline = new Pipeline(source, config.maxMessageChars(), config.maxStackTraceChars(), logs);
-    this.worker = new IoWorker(channels, pipeline, config.maxRecordBytes(), producerFactory);
+    this.worker = new IoWorker(channels, pipeline, config.maxRecordBytes(), producerFactory, config.delivery());
+    this.logsLimiter = RateLimiter.of(config.delivery().logsRateLimit(), config.delivery().logsRateBurst());
+    this.eventsLimiter = RateLimiter.of(config.delivery().eventsRateLimit(), config.delivery().eventsRateBurst());
     this.threadFactory = config.threadFactory();
     this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("tributary-scheduler-" + config.serviceName()));
     this.dropReporter = new DropReporter(channels);
@@ -145,8 +150,28 @@ public final class DefaultTributary implements Tributary {
 
   @Override
   public boolean sendLog(LogEntry entry) {
+    InternalThreads.State thread = InternalThreads.current();
+    if (thread.internal || thread.inSend) {
+      // Logged while delivering records (Kafka's client logging, our own warnings) or while shipping
+      // one: shipping it would cause more of it. Refused, counted, never looped.
+      logs.rejectedAtCall.increment();
+      return false;
+    }
+    thread.inSend = true;
+    try {
+      return enqueueLog(entry);
+    } finally {
+      thread.inSend = false;
+    }
+  }
+
+  private boolean enqueueLog(LogEntry entry) {
     try {
       if (entry == null || closed) {
+        logs.rejectedAtCall.increment();
+        return false;
+      }
+      if (logsLimiter != null && !logsLimiter.tryAcquire()) {
         logs.rejectedAtCall.increment();
         return false;
       }
@@ -179,6 +204,10 @@ public final class DefaultTributary implements Tributary {
         events.rejectedAtCall.increment();
         return false;
       }
+      if (eventsLimiter != null && !eventsLimiter.tryAcquire()) {
+        events.rejectedAtCall.increment();
+        return false;
+      }
       Map<String, Object> copy = attributes == null || attributes.isEmpty() ? Map.of() : new LinkedHashMap<>(attributes);
       EventItem item = new EventItem(domain, name, entityId, copy, stream.topic, stream.seq.incrementAndGet(),
           clock.millis(), Correlation.currentId(), TraceContext.current());
@@ -200,11 +229,13 @@ public final class DefaultTributary implements Tributary {
       return stream;
     }
     if (!DOMAIN.matcher(domain).matches()) {
-      LOG.warn("Tributary: event domain '{}' is invalid (must match {}); event rejected", domain, DOMAIN.pattern());
+      throttled.warn("domain", "Tributary: event domain '{}' is invalid (must match {}); event rejected (this warning"
+          + " repeats at most once a minute)", domain, DOMAIN.pattern());
       return null;
     }
     if (eventStreams.size() >= MAX_EVENT_DOMAINS) {
-      LOG.warn("Tributary: more than {} event domains; event for domain '{}' rejected", MAX_EVENT_DOMAINS, domain);
+      throttled.warn("domains", "Tributary: more than {} event domains; event for domain '{}' rejected", MAX_EVENT_DOMAINS,
+          domain);
       return null;
     }
     return eventStreams.computeIfAbsent(domain, d -> new EventStream(config.eventTopic(d)));
@@ -358,7 +389,17 @@ public final class DefaultTributary implements Tributary {
       }
       map.put(c.kind, s);
     }
-    return new TributaryStats(map, registry.seriesActive(), registry.seriesRefused());
+    Map<StreamKind, Long> limited = new EnumMap<>(StreamKind.class);
+    limited.put(StreamKind.LOGS, logsLimiter == null ? 0L : logsLimiter.limited());
+    limited.put(StreamKind.EVENTS, eventsLimiter == null ? 0L : eventsLimiter.limited());
+    EventSpooler spooler = worker.spooler();
+    Map<String, TributaryStats.CircuitStats> circuits = new java.util.HashMap<>();
+    for (boolean durable : new boolean[] {false, true}) {
+      CircuitBreaker b = worker.breaker(durable);
+      circuits.put(b.producer(), new TributaryStats.CircuitStats(b.state(), b.opened(), b.consecutiveFailures()));
+    }
+    return new TributaryStats(map, registry.seriesActive(), registry.seriesRefused(), limited,
+        spooler == null ? null : spooler.stats(), circuits);
   }
 
   @Override
@@ -443,7 +484,9 @@ public final class DefaultTributary implements Tributary {
           // Records a racing caller added after the worker's last look.
           c.abandonRemaining();
         }
-        long lost = c.failed.get() - failedBefore[i] + c.abandoned.get() - abandonedBefore[i] + (terminated ? 0 : c.queued());
+        // Events left in the spool are not lost, but not delivered either: the next start sends them.
+        long lost = c.failed.get() - failedBefore[i] + c.abandoned.get() - abandonedBefore[i]
+            + (terminated ? c.leftInSpool.get() : c.queued());
         undelivered.put(c.kind, lost);
       }
       shutdownReport = new DeliveryReport(undelivered);

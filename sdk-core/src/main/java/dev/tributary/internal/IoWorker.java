@@ -44,6 +44,12 @@ final class IoWorker implements Runnable {
   private static final long IDLE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** A topic's metadata normally arrives within milliseconds of the first send; warn only after this. */
   private static final long UNAVAILABLE_WARN_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /**
+   * A synchronous timeout counts toward the circuit breaker once the same stream has been failing
+   * for this long: a topic's metadata normally arrives within milliseconds, and a burst can fill the
+   * producer's buffer for a moment; neither means Kafka is unreachable.
+   */
+  static final long SYNC_FAILURE_PERSISTS_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final byte[] CONTENT_TYPE = WireHeaders.CONTENT_TYPE_V1.getBytes(StandardCharsets.UTF_8);
   private static final byte[] SCHEMA = EnvelopeCodec.SCHEMA_VERSION.getBytes(StandardCharsets.UTF_8);
   private static final Map<EnvelopeType, byte[]> TYPES = new EnumMap<>(EnvelopeType.class);
@@ -61,6 +67,11 @@ final class IoWorker implements Runnable {
   private final Function<Boolean, Producer<String, byte[]>> producerFactory;
   private final ThrottledLog throttled = new ThrottledLog(LOG, 30_000);
   private final Callback[] callbacks;
+  private final CircuitBreaker throughputBreaker;
+  private final CircuitBreaker durableBreaker;
+  /** The events stream's spool path, or null without a spool directory. */
+  private final EventSpooler spooler;
+  private final Channel events;
 
   private volatile Thread thread;
   private volatile boolean idle;
@@ -80,7 +91,7 @@ final class IoWorker implements Runnable {
    * @param producerFactory creates the durable ({@code true}) or throughput ({@code false}) producer
    */
   IoWorker(Channel[] channels, Pipeline pipeline, int maxRecordBytes,
-      Function<Boolean, Producer<String, byte[]>> producerFactory) {
+      Function<Boolean, Producer<String, byte[]>> producerFactory, DeliverySettings settings) {
     this.channels = channels;
     this.pipeline = pipeline;
     this.maxRecordBytes = maxRecordBytes;
@@ -89,6 +100,53 @@ final class IoWorker implements Runnable {
     for (Channel c : channels) {
       callbacks[c.kind.ordinal()] = (metadata, exception) -> onCompletion(c, exception);
     }
+    long open = settings.circuitOpenDuration().toNanos();
+    this.throughputBreaker = new CircuitBreaker("throughput", settings.circuitFailureThreshold(), open);
+    this.durableBreaker = new CircuitBreaker("durable", settings.circuitFailureThreshold(), open);
+    Channel eventsChannel = null;
+    for (Channel c : channels) {
+      if (c.kind == StreamKind.EVENTS) {
+        eventsChannel = c;
+      }
+    }
+    this.events = eventsChannel;
+    this.spooler = settings.eventsSpoolDir() == null || eventsChannel == null
+        ? null : new EventSpooler(settings, eventsChannel, this, durableBreaker);
+  }
+
+  /** How a record's hand-over to the producer went. */
+  enum Outcome {
+    /** The producer took it; the callback will tell. */
+    SENT,
+    /** Metadata or buffer space missing: keep it and retry after a back-off. */
+    RETRY,
+    /** Refused for good (counted by the caller). */
+    FAILED
+  }
+
+  /** A retry slot's back-off: 20 ms doubling to 1 s. */
+  static final class Backoff {
+    long retryAtNanos;
+    long backoffMillis;
+    long waitingSinceNanos;
+
+    void fail(long now) {
+      backoffMillis = backoffMillis == 0 ? MIN_BACKOFF_MS : Math.min(MAX_BACKOFF_MS, backoffMillis * 2);
+      retryAtNanos = now + TimeUnit.MILLISECONDS.toNanos(backoffMillis);
+    }
+
+    void reset() {
+      backoffMillis = 0;
+      waitingSinceNanos = 0;
+    }
+  }
+
+  CircuitBreaker breaker(boolean durable) {
+    return durable ? durableBreaker : throughputBreaker;
+  }
+
+  EventSpooler spooler() {
+    return spooler;
   }
 
   void start(Thread t) {
@@ -106,7 +164,7 @@ final class IoWorker implements Runnable {
 
   /** Called by callers after an offer: wakes the thread only when the buffer passed its watermark. */
   void nudge(Channel c) {
-    if (idle && c.queued() >= Math.min(BATCH, c.capacity / 2)) {
+    if (idle && c.bufferSize() >= Math.min(BATCH, c.capacity / 2)) {
       wake();
     }
   }
@@ -136,11 +194,24 @@ final class IoWorker implements Runnable {
 
   @Override
   public void run() {
+    InternalThreads.markCurrent();
     try {
+      if (spooler != null) {
+        spooler.open(System.nanoTime());
+      }
       loop();
     } finally {
       long remaining = Math.max(0, deadlineNanos - System.nanoTime());
       closeProducers(remaining);
+      if (spooler != null) {
+        try {
+          long left = spooler.finish(System.nanoTime());
+          events.leftInSpool.set(left);
+          events.spoolBacklog = left;
+        } catch (Throwable t) {
+          LOG.error("Tributary: could not close the event spool", t);
+        }
+      }
       for (Channel c : channels) {
         long left = c.abandonRemaining();
         if (left > 0) {
@@ -162,7 +233,7 @@ final class IoWorker implements Runnable {
       if (ensureProducers(now)) {
         for (Channel c : channels) {
           try {
-            work += drain(c, now);
+            work += c == events && spooler != null && spooler.active() ? spooler.pump(now) : drain(c, now);
           } catch (Throwable t) {
             // The worker survives anything: a bug in one batch must not stop delivery for good.
             throttled.warn("drain:" + c.kind, "Tributary: unexpected error while sending {} records", c.kind.label(), t);
@@ -183,8 +254,16 @@ final class IoWorker implements Runnable {
   private void park(long now, boolean stopping) {
     long wait = now - lastWorkNanos > IDLE_AFTER_NANOS && !stopping ? IDLE_POLL_NANOS : BUSY_POLL_NANOS;
     for (Channel c : channels) {
+      if (c == events && spooler != null && spooler.active()) {
+        wait = Math.min(wait, Math.max(0, spooler.nextAttemptNanos(now) - now));
+        continue;
+      }
+      long at = breaker(c.durable).readyAtNanos(now);
       if (c.pending != null) {
-        wait = Math.min(wait, Math.max(0, c.retryAtNanos - now));
+        at = Math.max(at, c.retryAtNanos);
+      }
+      if (c.pending != null || c.hasBuffered()) {
+        wait = Math.min(wait, Math.max(0, at - now));
       }
     }
     if (throughput == null || durable == null) {
@@ -208,7 +287,14 @@ final class IoWorker implements Runnable {
 
   private boolean anyReady(long now) {
     for (Channel c : channels) {
-      if (c.pending == null ? c.queued() > 0 : now - c.retryAtNanos >= 0) {
+      if (c == events && spooler != null && spooler.active()) {
+        if (spooler.ready(now)) {
+          return true;
+        }
+        continue;
+      }
+      boolean has = c.pending == null ? c.hasBuffered() : now - c.retryAtNanos >= 0;
+      if (has && breaker(c.durable).readyAtNanos(now) - now <= 0) {
         return true;
       }
     }
@@ -221,7 +307,7 @@ final class IoWorker implements Runnable {
         return false;
       }
     }
-    return true;
+    return spooler == null || spooler.idle();
   }
 
   private boolean ensureProducers(long now) {
@@ -249,7 +335,11 @@ final class IoWorker implements Runnable {
   /** Sends up to a batch from one stream; returns how many records were handed to Kafka. */
   private int drain(Channel c, long now) {
     int sent = 0;
+    CircuitBreaker breaker = breaker(c.durable);
     while (sent < BATCH) {
+      if (!breaker.allow(now)) {
+        return sent;
+      }
       ProducerRecord<String, byte[]> record = c.pending;
       if (record != null) {
         if (now - c.retryAtNanos < 0) {
@@ -274,12 +364,13 @@ final class IoWorker implements Runnable {
       }
       c.backoffMillis = 0;
       c.waitingSinceNanos = 0;
+      breaker.sent(now);
       sent++;
     }
     return sent;
   }
 
-  private ProducerRecord<String, byte[]> encode(Channel c, Outbound item) {
+  ProducerRecord<String, byte[]> encode(Channel c, Outbound item) {
     byte[] value;
     Envelope envelope;
     try {
@@ -313,49 +404,85 @@ final class IoWorker implements Runnable {
 
   /** Hands one record to the producer; false if it must be retried later. */
   private boolean send(Channel c, ProducerRecord<String, byte[]> record) {
+    Backoff state = new Backoff();
+    state.waitingSinceNanos = c.waitingSinceNanos;
+    Outcome outcome = handOver(c, record, callbacks[c.kind.ordinal()], state, System.nanoTime());
+    c.waitingSinceNanos = state.waitingSinceNanos;
+    if (outcome == Outcome.FAILED) {
+      c.failed.incrementAndGet();
+    }
+    return outcome != Outcome.RETRY;
+  }
+
+  /**
+   * Hands one record to the producer of its stream. A synchronous timeout (metadata or buffer
+   * space missing; {@code max.block.ms=0}) is {@link Outcome#RETRY}; once it has persisted for
+   * {@link #SYNC_FAILURE_PERSISTS_NANOS}, each further one counts as a failure for the circuit
+   * breaker. Other synchronous errors are {@link Outcome#FAILED}, for the caller to count.
+   */
+  Outcome handOver(Channel c, ProducerRecord<String, byte[]> record, Callback callback, Backoff state, long now) {
     Producer<String, byte[]> producer = c.durable ? durable : throughput;
+    CircuitBreaker breaker = breaker(c.durable);
     syncFailure = null;
     inSend = true;
     try {
-      producer.send(record, callbacks[c.kind.ordinal()]);
+      producer.send(record, callback);
     } catch (RuntimeException e) {
       inSend = false;
-      c.failed.incrementAndGet();
       throttled.warn("send:" + c.kind, "Tributary: Kafka refused a {} record; dropped it", c.kind.label(), e);
-      return true;
+      return Outcome.FAILED;
     } finally {
       inSend = false;
     }
     Exception failure = syncFailure;
     if (failure == null) {
-      return true;
+      return Outcome.SENT;
     }
     if (failure instanceof TimeoutException) {
-      long now = System.nanoTime();
-      if (c.waitingSinceNanos == 0) {
-        c.waitingSinceNanos = now;
-      } else if (now - c.waitingSinceNanos > UNAVAILABLE_WARN_NANOS) {
-        throttled.warn("wait:" + c.kind + ":" + record.topic(),
-            "Tributary: topic {} has not been available for {} s ({}); buffering {} records and retrying",
-            record.topic(), TimeUnit.NANOSECONDS.toSeconds(now - c.waitingSinceNanos), failure.getMessage(), c.kind.label());
+      if (state.waitingSinceNanos == 0) {
+        state.waitingSinceNanos = now;
+      } else {
+        long waited = now - state.waitingSinceNanos;
+        if (waited >= SYNC_FAILURE_PERSISTS_NANOS) {
+          breaker.onFailure(now, failure.getMessage());
+        }
+        if (waited > UNAVAILABLE_WARN_NANOS) {
+          throttled.warn("wait:" + c.kind + ":" + record.topic(),
+              "Tributary: topic {} has not been available for {} s ({}); buffering {} records and retrying",
+              record.topic(), TimeUnit.NANOSECONDS.toSeconds(waited), failure.getMessage(), c.kind.label());
+        }
       }
-      return false;
+      return Outcome.RETRY;
     }
-    c.failed.incrementAndGet();
     throttled.warn("reject:" + c.kind, "Tributary: Kafka rejected a {} record for {}: {}", c.kind.label(), record.topic(), failure.toString());
-    return true;
+    return Outcome.FAILED;
+  }
+
+  /**
+   * Called first by every delivery callback: inside {@code send()} on this thread, the callback
+   * reports a synchronous failure, which {@link #handOver} decides on. Returns whether it was one.
+   */
+  boolean captureSyncFailure(Exception exception) {
+    if (inSend && Thread.currentThread() == thread) {
+      syncFailure = exception;
+      return true;
+    }
+    return false;
   }
 
   private void onCompletion(Channel c, Exception exception) {
-    if (inSend && Thread.currentThread() == thread) {
-      // Synchronous failure inside send(): decided by send(), not counted here.
-      syncFailure = exception;
+    if (captureSyncFailure(exception)) {
+      // Synchronous failure inside send(): decided by handOver(), not counted here.
       return;
     }
+    InternalThreads.markCurrent();
+    CircuitBreaker breaker = breaker(c.durable);
     if (exception == null) {
       c.sent.incrementAndGet();
+      breaker.onSuccess();
     } else {
       c.failed.incrementAndGet();
+      breaker.onFailure(System.nanoTime(), exception.toString());
       throttled.warn("async:" + c.kind, "Tributary: failed to deliver {} records: {}", c.kind.label(), exception.toString());
     }
   }

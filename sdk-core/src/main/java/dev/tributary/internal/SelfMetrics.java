@@ -20,6 +20,14 @@ final class SelfMetrics {
   static final String TRUNCATED = "tributary_client_truncated_total";
   static final String SERIES = "tributary_client_series";
   static final String SERIES_REFUSED = "tributary_client_series_refused_total";
+  static final String LIMITED = "tributary_client_rate_limited_total";
+  static final String CIRCUIT = "tributary_client_circuit_state";
+  static final String CIRCUIT_OPENED = "tributary_client_circuit_opened_total";
+  static final String SPOOL_RECORDS = "tributary_client_spool_records_total";
+  static final String SPOOL_PENDING = "tributary_client_spool_pending";
+  static final String SPOOL_BYTES = "tributary_client_spool_bytes";
+  static final String SPOOL_TORN = "tributary_client_spool_torn_records_total";
+  static final String SPOOL_ERRORS = "tributary_client_spool_errors_total";
 
   private SelfMetrics() {}
 
@@ -38,10 +46,41 @@ final class SelfMetrics {
       out.accept(MetricSample.counter(TRUNCATED, "Log records whose message or stack trace was truncated", null, start,
           Map.of("stream", stream), s.truncated()));
     }
+    for (StreamKind kind : new StreamKind[] {StreamKind.LOGS, StreamKind.EVENTS}) {
+      out.accept(MetricSample.counter(LIMITED, "Records refused by the stream's rate limit", null, start,
+          Map.of("stream", kind.label()), stats.limited(kind)));
+    }
+    for (String producer : TributaryStats.PRODUCERS) {
+      TributaryStats.CircuitStats c = stats.circuit(producer);
+      out.accept(MetricSample.gauge(CIRCUIT, "Circuit breaker state: 0 closed, 1 open, 2 half-open", null, start,
+          Map.of("producer", producer), c.state().code()));
+      out.accept(MetricSample.counter(CIRCUIT_OPENED, "Times the circuit breaker opened", null, start,
+          Map.of("producer", producer), c.opened()));
+    }
+    TributaryStats.SpoolStats spool = stats.spool();
+    if (spool.enabled() || spool.errors() > 0) {
+      spoolRecords(out, start, "spooled", spool.spooled());
+      spoolRecords(out, start, "recovered", spool.recovered());
+      spoolRecords(out, start, "replayed", spool.replayed());
+      spoolRecords(out, start, "dropped", spool.dropped());
+      out.accept(MetricSample.gauge(SPOOL_PENDING, "Events in the spool not yet acknowledged by Kafka", null, start,
+          Map.of(), spool.pending()));
+      out.accept(MetricSample.gauge(SPOOL_BYTES, "Bytes in the event spool's files", null, start, Map.of(),
+          spool.bytes()));
+      out.accept(MetricSample.counter(SPOOL_TORN, "Torn or corrupt spool record tails truncated, never replayed", null,
+          start, Map.of(), spool.tornRecords()));
+      out.accept(MetricSample.counter(SPOOL_ERRORS, "Times the event spool directory could not be used", null, start,
+          Map.of(), spool.errors()));
+    }
     out.accept(MetricSample.gauge(SERIES, "Metric series held by the client's instruments", null, start, Map.of(),
         stats.seriesActive()));
     out.accept(MetricSample.counter(SERIES_REFUSED, "Metric series refused by the series limits", null, start, Map.of(),
         stats.seriesRefused()));
+  }
+
+  private static void spoolRecords(Consumer<MetricSample> out, long start, String outcome, long value) {
+    out.accept(MetricSample.counter(SPOOL_RECORDS, "Event spool records by outcome", null, start,
+        Map.of("outcome", outcome), value));
   }
 
   private static void records(Consumer<MetricSample> out, long start, String stream, String outcome, long value) {

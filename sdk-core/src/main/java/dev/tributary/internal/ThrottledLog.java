@@ -23,6 +23,12 @@ final class ThrottledLog {
     }
   }
 
+  void error(String key, String message, Object... args) {
+    if (permit(key)) {
+      log.error(message, args);
+    }
+  }
+
   private boolean permit(String key) {
     long now = System.nanoTime();
     Long previous = last.get(key);
