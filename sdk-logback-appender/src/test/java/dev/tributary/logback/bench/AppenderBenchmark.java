@@ -1,0 +1,403 @@
+package dev.tributary.logback.bench;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import com.github.danielwegener.logback.kafka.KafkaAppender;
+import dev.tributary.LogEntry;
+import dev.tributary.LogLevel;
+import dev.tributary.StreamKind;
+import dev.tributary.Tributary;
+import dev.tributary.logback.TributaryAppender;
+import dev.tributary.testkit.FreePorts;
+import dev.tributary.testkit.KafkaBrokerProcess;
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Tributary's Logback appender side by side with logback-kafka-appender 0.2.0-RC2 and a bare
+ * KafkaProducer, one broker (a child JVM, so that this process's CPU is the clients'), one run.
+ *
+ * <pre>
+ * mvn -B -pl sdk-logback-appender exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=dev.tributary.logback.bench.AppenderBenchmark [-Dbench.records=100000]
+ * </pre>
+ *
+ * Prints markdown for docs/benchmarks.md. Absolute numbers drift; compare the ratios.
+ */
+public final class AppenderBenchmark {
+  private static final int RECORDS = Integer.getInteger("bench.records", 100_000);
+  private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+  private static final int DOWN_CALLS = 10_000;
+  private static final int STARTUP_RECORDS = 1_000;
+  private static final int PACED_RATE = 20_000;
+  private static final int PACED_CALLS = 100_000;
+  private static final Duration DELIVERY_LIMIT = Duration.ofMinutes(3);
+
+  private final String bootstrap;
+  private final Delivered delivered;
+  private int topics;
+
+  private AppenderBenchmark(String bootstrap, Delivered delivered) {
+    this.bootstrap = bootstrap;
+    this.delivered = delivered;
+  }
+
+  public static void main(String[] args) throws Exception {
+    // Kafka's and the SDK's own chatter (a consumer polling end offsets, producers of unreachable brokers) off the report.
+    LoggerContext own = (LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+    own.getLogger("org.apache.kafka").setLevel(ch.qos.logback.classic.Level.ERROR);
+    own.getLogger("dev.tributary").setLevel(ch.qos.logback.classic.Level.WARN);
+    try (KafkaBrokerProcess broker = KafkaBrokerProcess.builder().args("--partitions", "3").classpath(classpath()).start();
+        Delivered delivered = new Delivered(broker.bootstrapServers())) {
+      AppenderBenchmark bench = new AppenderBenchmark(broker.bootstrapServers(), delivered);
+      System.out.println("## Logback appender (" + RECORDS + " records x " + ROUNDS + " rounds, "
+          + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.version") + ")\n");
+      String sections = System.getProperty("bench.sections", "throughput,down,startup,latency");
+      if (sections.contains("throughput")) {
+        bench.throughput();
+      }
+      if (sections.contains("down")) {
+        bench.brokerDown();
+      }
+      if (sections.contains("startup")) {
+        bench.startup();
+      }
+      if (sections.contains("latency")) {
+        bench.callerLatency();
+      }
+    }
+  }
+
+  // --- delivered records/s and CPU per record --------------------------------------------------
+
+  private record Run(double recordsPerSecond, double cpuMicrosPerRecord, long delivered) {}
+
+  private interface Contender {
+    Run run(String topic) throws Exception;
+  }
+
+  private void throughput() throws Exception {
+    Map<String, Contender> contenders = new java.util.LinkedHashMap<>();
+    contenders.put("bare KafkaProducer", this::bare);
+    contenders.put("logback-kafka-appender 0.2.0-RC2", this::peerThroughput);
+    contenders.put("Tributary appender", this::tributaryThroughput);
+    contenders.put("(Tributary client sendLog, no Logback)", this::clientThroughput);
+    Map<String, List<Run>> runs = new HashMap<>();
+    for (int round = 0; round <= ROUNDS; round++) {
+      for (Map.Entry<String, Contender> c : contenders.entrySet()) {
+        Run r = c.getValue().run(newTopic());
+        if (round > 0) { // round 0 warms the JIT up
+          runs.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(r);
+        }
+        System.err.printf("round %d %-35s %,10.0f records/s  %6.2f µs CPU/record  delivered %d%n", round, c.getKey(),
+            r.recordsPerSecond, r.cpuMicrosPerRecord, r.delivered);
+      }
+    }
+    System.out.println("### Delivered records/s and client CPU per record (broker up, median of " + ROUNDS + " rounds)\n");
+    System.out.println("| contender | records/s | × bare producer | client CPU µs/record | × peer | delivered |");
+    System.out.println("|---|---:|---:|---:|---:|---:|");
+    double bare = median(runs.get("bare KafkaProducer"), Run::recordsPerSecond);
+    double peerCpu = median(runs.get("logback-kafka-appender 0.2.0-RC2"), Run::cpuMicrosPerRecord);
+    for (String name : contenders.keySet()) {
+      double rate = median(runs.get(name), Run::recordsPerSecond);
+      double cpu = median(runs.get(name), Run::cpuMicrosPerRecord);
+      long minDelivered = runs.get(name).stream().mapToLong(Run::delivered).min().orElse(0);
+      System.out.printf("| %s | %,.0f | %.2f | %.2f | %.2f | %d/%d every round |%n", name, rate, rate / bare, cpu,
+          cpu / peerCpu, minDelivered, RECORDS);
+    }
+    System.out.println();
+  }
+
+  /** Sends RECORDS into {@code topic}, which holds {@code already} records, and waits until they are all there. */
+  private Run measure(String topic, long already, ThrowingRunnable send) throws Exception {
+    long cpu0 = processCpuNanos();
+    long t0 = System.nanoTime();
+    send.run();
+    long n = delivered.await(topic, already + RECORDS, DELIVERY_LIMIT) - already;
+    long elapsed = System.nanoTime() - t0;
+    long cpu = processCpuNanos() - cpu0;
+    return new Run(n / (elapsed / 1e9), cpu / 1e3 / Math.max(1, n), n);
+  }
+
+  private Run bare(String topic) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("acks", "1");
+    p.put("compression.type", "lz4");
+    p.put("linger.ms", "10");
+    p.put("batch.size", "65536");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.partitionsFor(topic); // metadata first, as the appenders' warm producers have it
+      return measure(topic, 0, () -> {
+        String timestamp = now();
+        for (int i = 0; i < RECORDS; i++) {
+          if ((i & 1023) == 0) {
+            timestamp = now();
+          }
+          producer.send(new ProducerRecord<>(topic, Lines.patternLine(timestamp, i)));
+        }
+      });
+    }
+  }
+
+  private Run peerThroughput(String topic) throws Exception {
+    LoggerContext context = Contenders.context("peer");
+    try {
+      Logger log = Contenders.logger(context, Contenders.peer(context, bootstrap, topic, null));
+      log.info("warm-up: creates the producer and fetches metadata");
+      delivered.await(topic, 1, Duration.ofSeconds(30));
+      return measure(topic, 1, () -> logAll(log));
+    } finally {
+      context.stop();
+    }
+  }
+
+  private Run tributaryThroughput(String topic) throws Exception {
+    LoggerContext context = Contenders.context("tributary");
+    try {
+      TributaryAppender appender = Contenders.tributary(bootstrap, topic, RECORDS + 1, 30_000);
+      Logger log = Contenders.logger(context, appender);
+      log.info("warm-up: fetches metadata");
+      delivered.await(topic, 1, Duration.ofSeconds(30));
+      Run r = measure(topic, 1, () -> logAll(log));
+      if (appender.getDroppedCount() != 0 || appender.getClientStats().stream(StreamKind.LOGS).dropped() != 0) {
+        throw new IllegalStateException("the Tributary appender dropped records: " + appender.getClientStats());
+      }
+      return r;
+    } finally {
+      context.stop();
+    }
+  }
+
+  /** The SDK alone, to tell the appender's cost from the client pipeline's. */
+  private Run clientThroughput(String topic) throws Exception {
+    try (Tributary client = Tributary.builder().bootstrapServers(bootstrap).serviceName("bench").instanceId("bench-1")
+        .logsTopic(topic).logsBufferCapacity(RECORDS + 1).build()) {
+      client.sendLog(LogLevel.INFO, "warm-up: fetches metadata");
+      delivered.await(topic, 1, Duration.ofSeconds(30));
+      return measure(topic, 1, () -> {
+        String thread = Thread.currentThread().getName();
+        for (int i = 0; i < RECORDS; i++) {
+          client.sendLog(LogEntry.builder(LogLevel.INFO, Lines.message(i)).timestamp(System.currentTimeMillis())
+              .logger(Contenders.LOGGER).thread(thread).build());
+        }
+      });
+    }
+  }
+
+  private static void logAll(Logger log) {
+    for (int i = 0; i < RECORDS; i++) {
+      log.info(Lines.MESSAGE, "A-" + (1_000_000 + i));
+    }
+  }
+
+  // --- broker down -----------------------------------------------------------------------------
+
+  private void brokerDown() throws Exception {
+    System.out.println("### Broker down: " + DOWN_CALLS + " logging calls on one thread (after a 20,000-call warm-up)\n");
+    System.out.println("| contender | per-call latency | calls over 1 ms | not shipped | counted by the appender |");
+    System.out.println("|---|---|---:|---:|---|");
+
+    // Tributary, default buffer (8192): what does not fit is dropped and counted.
+    downWarmUp(true);
+    LoggerContext context = Contenders.context("tributary-down");
+    TributaryAppender appender = Contenders.tributary("127.0.0.1:" + FreePorts.find(), "logs.down", 8192, 200);
+    Logger log = Contenders.logger(context, appender);
+    Latencies t = timeCalls(log, DOWN_CALLS);
+    long queued = appender.getClientStats().stream(StreamKind.LOGS).queued();
+    long dropped = appender.getDroppedCount();
+    context.stop();
+    System.out.printf("| Tributary appender | %s | %d | %d dropped now (%d buffered, delivered if Kafka returns) | %d dropped, "
+        + "in getDroppedCount() and tributary_client_records_total{outcome=\"dropped\"} |%n",
+        t.summary(), t.over(1_000_000), dropped, queued, dropped);
+
+    // The peer with max.block.ms=0: nothing blocks, everything is lost, nothing counts it.
+    downWarmUp(false);
+    context = Contenders.context("peer-down");
+    KafkaAppender<ILoggingEvent> peer = Contenders.peer(context, "127.0.0.1:" + FreePorts.find(), "logs.down", 0L);
+    log = Contenders.logger(context, peer);
+    Latencies p = timeCalls(log, DOWN_CALLS);
+    context.stop();
+    System.out.printf("| logback-kafka-appender, max.block.ms=0 | %s | %d | %d (all) | none |%n", p.summary(),
+        p.over(1_000_000), DOWN_CALLS);
+
+    // The peer as configured by default blocks each call for max.block.ms (60 s); 5 s here to keep the run short.
+    context = Contenders.context("peer-blocking");
+    peer = Contenders.peer(context, "127.0.0.1:" + FreePorts.find(), "logs.down", 5_000L);
+    log = Contenders.logger(context, peer);
+    Latencies b = timeCalls(log, 3);
+    context.stop();
+    System.out.printf("| logback-kafka-appender, max.block.ms=5000 (default 60000) | 3 calls: %s each | 3 | - | none |%n%n",
+        Latencies.micros(b.quantile(0.5)));
+  }
+
+  private void downWarmUp(boolean tributary) {
+    LoggerContext context = Contenders.context("warm-up");
+    String unreachable = "127.0.0.1:" + FreePorts.find();
+    Logger log = tributary
+        ? Contenders.logger(context, Contenders.tributary(unreachable, "logs.down", 8192, 100))
+        : Contenders.logger(context, Contenders.peer(context, unreachable, "logs.down", 0L));
+    timeCalls(log, 20_000);
+    context.stop();
+  }
+
+  private static Latencies timeCalls(Logger log, int calls) {
+    long[] nanos = new long[calls];
+    for (int i = 0; i < calls; i++) {
+      String id = "A-" + (1_000_000 + i);
+      long t0 = System.nanoTime();
+      log.info(Lines.MESSAGE, id);
+      nanos[i] = System.nanoTime() - t0;
+    }
+    return new Latencies(nanos);
+  }
+
+  // --- records lost at startup -----------------------------------------------------------------
+
+  private void startup() throws Exception {
+    System.out.println("### Broker up: " + STARTUP_RECORDS + " records logged right after the appender starts, then "
+        + "LoggerContext.stop()\n");
+    System.out.println("| contender | records in the topic | lost |");
+    System.out.println("|---|---:|---:|");
+    for (int round = 0; round < 3; round++) {
+      String topic = newTopic();
+      LoggerContext context = Contenders.context("tributary-startup");
+      Logger log = Contenders.logger(context, Contenders.tributary(bootstrap, topic, 8192, 30_000));
+      for (int i = 0; i < STARTUP_RECORDS; i++) {
+        log.info(Lines.MESSAGE, "A-" + i);
+      }
+      context.stop();
+      long t = delivered.settle(topic, Duration.ofSeconds(2), Duration.ofSeconds(30));
+
+      topic = newTopic();
+      context = Contenders.context("peer-startup");
+      log = Contenders.logger(context, Contenders.peer(context, bootstrap, topic, null));
+      for (int i = 0; i < STARTUP_RECORDS; i++) {
+        log.info(Lines.MESSAGE, "A-" + i);
+      }
+      context.stop();
+      long p = delivered.settle(topic, Duration.ofSeconds(2), Duration.ofSeconds(30));
+      System.out.printf("| Tributary appender (start %d) | %d | %d |%n", round + 1, t, STARTUP_RECORDS - t);
+      System.out.printf("| logback-kafka-appender (start %d) | %d | %d |%n", round + 1, p, STARTUP_RECORDS - p);
+    }
+    System.out.println();
+  }
+
+  // --- caller-thread cost at a steady rate -----------------------------------------------------
+
+  private void callerLatency() throws Exception {
+    System.out.println("### Caller-thread latency per logging call at a steady " + PACED_RATE + " calls/s (broker up; "
+        + PACED_CALLS + " calls after as many for warm-up; harness timing, not JMH)\n");
+    System.out.println("| contender | p50 | p90 | p99 | p99.9 | max |");
+    System.out.println("|---|---:|---:|---:|---:|---:|");
+    List<long[]> ours = new ArrayList<>();
+    List<long[]> async = new ArrayList<>();
+    for (int round = 0; round < 2; round++) {
+      String topic = newTopic();
+      LoggerContext context = Contenders.context("tributary-paced");
+      Logger log = Contenders.logger(context, Contenders.tributary(bootstrap, topic, 8192, 30_000));
+      paced(log, PACED_CALLS);
+      ours.add(paced(log, PACED_CALLS));
+      context.stop();
+
+      context = Contenders.context("async-paced");
+      log = Contenders.logger(context, Contenders.asyncToNull(context));
+      paced(log, PACED_CALLS);
+      async.add(paced(log, PACED_CALLS));
+      context.stop();
+    }
+    Latencies t = new Latencies(concat(ours));
+    Latencies a = new Latencies(concat(async));
+    row("Tributary appender", t);
+    row("AsyncAppender → OutputStreamAppender(null stream)", a);
+    System.out.printf("| ratio Tributary / AsyncAppender | %.2f | %.2f | %.2f | %.2f | |%n%n",
+        ratio(t, a, 0.5), ratio(t, a, 0.9), ratio(t, a, 0.99), ratio(t, a, 0.999));
+  }
+
+  private static double ratio(Latencies x, Latencies y, double q) {
+    return (double) x.quantile(q) / y.quantile(q);
+  }
+
+  private static void row(String name, Latencies l) {
+    System.out.printf("| %s | %s | %s | %s | %s | %s |%n", name, Latencies.micros(l.quantile(0.5)),
+        Latencies.micros(l.quantile(0.9)), Latencies.micros(l.quantile(0.99)), Latencies.micros(l.quantile(0.999)),
+        Latencies.micros(l.max()));
+  }
+
+  private static long[] paced(Logger log, int calls) {
+    long[] nanos = new long[calls];
+    long interval = 1_000_000_000L / PACED_RATE;
+    long next = System.nanoTime();
+    for (int i = 0; i < calls; i++) {
+      while (System.nanoTime() - next < 0) {
+        Thread.onSpinWait();
+      }
+      next += interval;
+      String id = "A-" + (1_000_000 + i);
+      long t0 = System.nanoTime();
+      log.info(Lines.MESSAGE, id);
+      nanos[i] = System.nanoTime() - t0;
+    }
+    return nanos;
+  }
+
+  private static long[] concat(List<long[]> parts) {
+    return parts.stream().flatMapToLong(java.util.Arrays::stream).toArray();
+  }
+
+  // --- plumbing --------------------------------------------------------------------------------
+
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  private String newTopic() throws Exception {
+    String topic = "logs.bench." + (++topics);
+    delivered.createTopic(topic);
+    return topic;
+  }
+
+  private static String now() {
+    return OffsetDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ"));
+  }
+
+  private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+    double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+    return v[v.length / 2];
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** exec:java runs us in a class loader of its own: the broker's child JVM needs that class path. */
+  private static String classpath() {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    if (loader instanceof URLClassLoader urls && urls.getURLs().length > 0) {
+      List<String> entries = new ArrayList<>();
+      for (URL url : urls.getURLs()) {
+        try {
+          entries.add(new File(url.toURI()).getPath());
+        } catch (Exception e) {
+          entries.add(url.getPath());
+        }
+      }
+      return String.join(File.pathSeparator, entries);
+    }
+    return System.getProperty("java.class.path");
+  }
+}
