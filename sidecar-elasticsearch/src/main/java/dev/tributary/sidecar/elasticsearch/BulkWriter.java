@@ -1,0 +1,225 @@
+package dev.tributary.sidecar.elasticsearch;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Sends NDJSON {@code _bulk} requests and classifies every item of the answer:
+ * <ul>
+ *   <li><b>indexed</b>: 200/201, or 409 for {@code create} in data stream mode (the document with
+ *       this id is already there: a replay);</li>
+ *   <li><b>retry</b>: 429 and 5xx (the server is overloaded or recovering), and 401/403 (a
+ *       credentials or privilege problem that an operator fixes; dead-lettering every document would
+ *       be worse);</li>
+ *   <li><b>rejected</b>: any other status (mapping conflicts, malformed documents): dead-lettered with
+ *       the server's error.</li>
+ * </ul>
+ * A request that gets no bulk answer at all (connection refused, timeout, a non-200 status for the
+ * whole request) fails as a whole, and every item is retried. Ids are explicit, so a retry or a
+ * replay overwrites instead of duplicating.
+ */
+final class BulkWriter {
+  /** The path and a response filter: only what the classification needs travels back. */
+  static final String BULK_PATH = "/_bulk?filter_path=errors,items.*.status,items.*.error";
+  static final String NDJSON = "application/x-ndjson";
+  /** Elasticsearch's limit on {@code _id}: 512 bytes. */
+  static final int MAX_ID_BYTES = 512;
+
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Set<String> MAPPING_ERRORS = Set.of("mapper_parsing_exception", "document_parsing_exception",
+      "strict_dynamic_mapping_exception", "mapper_exception");
+
+  /** What happened to one item. */
+  enum Outcome { INDEXED, RETRY, REJECTED }
+
+  /** One item's result: outcome, status, and for failures a DLQ reason code and the error text. */
+  record ItemResult(Outcome outcome, int status, String reason, String error) {}
+
+  /**
+   * A bulk's result: either {@code items} (one per request item, in order) or a whole-request
+   * {@code failure} (then {@code status} is the HTTP status, or 0 when there was no answer).
+   */
+  record Result(List<ItemResult> items, String failure, int status) {
+    boolean failed() {
+      return failure != null;
+    }
+  }
+
+  private final SearchTransport transport;
+  private final boolean create;
+
+  BulkWriter(SearchTransport transport, boolean dataStreams) {
+    this.transport = transport;
+    this.create = dataStreams;
+  }
+
+  /** The action line for a document: {@code {"index":{"_index":...,"_id":...}}\n} (or {@code create}). */
+  byte[] actionLine(String index, String id) {
+    ByteArrayBuilder out = new ByteArrayBuilder(64 + index.length() + id.length());
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeObjectFieldStart(create ? "create" : "index");
+      g.writeStringField("_index", index);
+      g.writeStringField("_id", id);
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    out.append('\n');
+    return out.toByteArray();
+  }
+
+  /**
+   * The document id for an envelope identity ({@code instance:run:stream:seq}): the identity itself,
+   * readable and searchable, or {@code sha256:<base64url>} of it when longer than Elasticsearch's
+   * 512-byte limit.
+   */
+  static String documentId(String identity) {
+    byte[] utf8 = identity.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length <= MAX_ID_BYTES) {
+      return identity;
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(utf8);
+      return "sha256:" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * A record value as one NDJSON line: JSON strings cannot hold raw line breaks, so any CR/LF is
+   * whitespace between tokens and becomes a space (copying only when there is one).
+   */
+  static byte[] oneLine(byte[] value) {
+    byte[] out = null;
+    for (int i = 0; i < value.length; i++) {
+      byte b = value[i];
+      if (b == '\n' || b == '\r') {
+        if (out == null) {
+          out = value.clone();
+        }
+        out[i] = ' ';
+      }
+    }
+    return out == null ? value : out;
+  }
+
+  /** Builds and sends one bulk of {@code items}; never throws except on interrupt. */
+  Result send(List<BulkItem> items) throws InterruptedException {
+    int size = 0;
+    for (BulkItem item : items) {
+      size += item.size();
+    }
+    byte[] body = new byte[size];
+    int at = 0;
+    for (BulkItem item : items) {
+      System.arraycopy(item.action, 0, body, at, item.action.length);
+      at += item.action.length;
+      System.arraycopy(item.source, 0, body, at, item.source.length);
+      at += item.source.length;
+      body[at++] = '\n';
+    }
+    SearchTransport.Response response;
+    try {
+      response = transport.send("POST", BULK_PATH, body, NDJSON);
+    } catch (IOException e) {
+      return new Result(null, "no answer: " + e, 0);
+    }
+    if (response.status() != 200) {
+      return new Result(null, "bulk request answered " + response.status() + ": "
+          + Templates.truncate(response.bodyText(), 500), response.status());
+    }
+    try {
+      List<ItemResult> results = parse(response.body(), items.size());
+      if (results.size() != items.size()) {
+        return new Result(null, "bulk answer has " + results.size() + " items for " + items.size(), 200);
+      }
+      return new Result(results, null, 200);
+    } catch (IOException | RuntimeException e) {
+      return new Result(null, "unreadable bulk answer: " + e, 200);
+    }
+  }
+
+  /** Parses a (filtered) bulk response; all items indexed if {@code errors} is false. */
+  List<ItemResult> parse(byte[] body, int expected) throws IOException {
+    List<ItemResult> results = new ArrayList<>(expected);
+    try (JsonParser p = JSON.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        if (field.equals("errors") && value == JsonToken.VALUE_FALSE) {
+          List<ItemResult> all = new ArrayList<>(expected);
+          ItemResult ok = new ItemResult(Outcome.INDEXED, 200, null, null);
+          for (int i = 0; i < expected; i++) {
+            all.add(ok);
+          }
+          return all;
+        } else if (field.equals("items") && value == JsonToken.START_ARRAY) {
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            p.nextToken(); // the operation name
+            p.nextToken(); // its object
+            JsonNode op = MAPPER.readTree(p);
+            p.nextToken(); // end of the item object
+            results.add(classify(op));
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
+    return results;
+  }
+
+  private ItemResult classify(JsonNode op) {
+    int status = op.path("status").asInt(0);
+    if (status == 200 || status == 201 || (create && status == 409)) {
+      return new ItemResult(Outcome.INDEXED, status, null, null);
+    }
+    String error = describe(status, op.path("error"));
+    if (status == 429 || status >= 500 || status == 401 || status == 403) {
+      return new ItemResult(Outcome.RETRY, status, null, error);
+    }
+    String type = op.path("error").path("type").asText("");
+    String text = op.path("error").path("reason").asText("");
+    boolean mapping = MAPPING_ERRORS.contains(type)
+        || (type.equals("illegal_argument_exception") && (text.contains("mapping") || text.contains("field")));
+    String reason = mapping ? "mapping_conflict" : "rejected";
+    return new ItemResult(Outcome.REJECTED, status, reason, error);
+  }
+
+  /** {@code status=400 type=... reason=... caused_by=type: reason}: what goes into the DLQ error header. */
+  static String describe(int status, JsonNode error) {
+    StringBuilder b = new StringBuilder("status=").append(status);
+    if (error.isObject()) {
+      b.append(" type=").append(error.path("type").asText("?"));
+      b.append(" reason=").append(error.path("reason").asText(""));
+      JsonNode cause = error.path("caused_by");
+      if (cause.isObject()) {
+        b.append(" caused_by=").append(cause.path("type").asText("?")).append(": ").append(cause.path("reason").asText(""));
+      }
+    } else if (!error.isMissingNode()) {
+      b.append(" error=").append(error.asText());
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,138 @@
+package dev.tributary.sidecar.elasticsearch;
+
+import dev.tributary.sidecar.ConsumeLoop;
+import dev.tributary.sidecar.DeadLetterWriter;
+import dev.tributary.sidecar.HttpEndpoints;
+import dev.tributary.sidecar.SidecarConfig;
+import dev.tributary.sidecar.SidecarMetrics;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Elasticsearch sidecar: a {@link ConsumeLoop} over {@code logs.events} and the business event
+ * topics feeding an {@link IndexingHandler}, a {@link DeadLetterWriter}, and {@code /metrics},
+ * {@code /health}, {@code /ready}. {@link #close()} drains what is buffered into Elasticsearch
+ * (bounded by {@code shutdown.timeout}), commits, leaves the group and stops the endpoints.
+ */
+public final class ElasticsearchSidecar implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchSidecar.class);
+  /** Pattern subscriptions see new topics (a new event domain) within this: 30 s (Kafka's default is 5 min). */
+  static final int DEFAULT_METADATA_MAX_AGE_MS = 30_000;
+
+  private final ElasticsearchSettings settings;
+  private final SidecarMetrics metrics;
+  private final SearchTransport transport;
+  private final DeadLetterWriter deadLetters;
+  private final IndexingHandler handler;
+  private final ConsumeLoop loop;
+  private final HttpEndpoints http;
+  private final Duration shutdownTimeout;
+  private volatile boolean closed;
+
+  private ElasticsearchSidecar(SidecarConfig config) {
+    this.settings = new ElasticsearchSettings(config);
+    this.shutdownTimeout = config.get(SidecarConfig.SHUTDOWN_TIMEOUT);
+    this.metrics = SidecarMetrics.create();
+    ElasticsearchMetrics esMetrics = new ElasticsearchMetrics(metrics.registry());
+    String bootstrap = config.get(SidecarConfig.BOOTSTRAP_SERVERS);
+
+    Map<String, Object> kafka = new HashMap<>();
+    kafka.put("max.poll.records", settings.get(ElasticsearchSettings.BULK_MAX_ACTIONS));
+    kafka.put("metadata.max.age.ms", DEFAULT_METADATA_MAX_AGE_MS);
+    kafka.putAll(config.kafkaProperties());
+    int maxPollRecords = Integer.parseInt(String.valueOf(kafka.get("max.poll.records")));
+
+    this.transport = SearchTransport.create(settings);
+    Templates templates = settings.installTemplates
+        ? new Templates(settings.naming, settings.get(ElasticsearchSettings.TEMPLATE_PRIORITY),
+            settings.get(ElasticsearchSettings.INDEX_REPLICAS), settings.get(ElasticsearchSettings.FIELDS_LIMIT))
+        : null;
+    this.deadLetters = DeadLetterWriter.create(bootstrap, kafka, metrics);
+    IndexingHandler.Options options = new IndexingHandler.Options(
+        settings.get(ElasticsearchSettings.BULK_MAX_ACTIONS),
+        settings.get(ElasticsearchSettings.BULK_MAX_BYTES),
+        settings.get(ElasticsearchSettings.BULK_INTERVAL),
+        settings.get(ElasticsearchSettings.BUFFER_MAX_RECORDS),
+        settings.get(ElasticsearchSettings.BUFFER_MAX_BYTES),
+        settings.get(ElasticsearchSettings.RETRY_INITIAL_BACKOFF),
+        settings.get(ElasticsearchSettings.RETRY_MAX_BACKOFF),
+        settings.get(ElasticsearchSettings.RETRY_MAX_ATTEMPTS),
+        maxPollRecords);
+    this.handler = new IndexingHandler(options, settings.naming, transport, templates, deadLetters, esMetrics,
+        System::nanoTime);
+    this.loop = ConsumeLoop.builder()
+        .bootstrapServers(bootstrap)
+        .groupId(config.get(SidecarConfig.GROUP_ID))
+        .topicPattern(settings.topicPattern)
+        .kafkaProperties(kafka)
+        .handler(handler)
+        .metrics(metrics)
+        .shutdownTimeout(shutdownTimeout)
+        .threadName("tributary-elasticsearch-consume")
+        .build();
+    try {
+      this.http = HttpEndpoints.builder()
+          .host(config.get(SidecarConfig.HTTP_HOST))
+          .port(config.get(SidecarConfig.HTTP_PORT))
+          .metrics(metrics.registry()::scrape)
+          .liveness(loop::isAlive)
+          .readiness(() -> loop.isReady() && handler.isReady())
+          .selfMetrics(metrics)
+          .start();
+    } catch (RuntimeException e) {
+      deadLetters.close();
+      transport.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts a sidecar: validates the configuration, binds the HTTP endpoints and starts consuming.
+   * Elasticsearch need not be up: templates are installed (and documents indexed) once it answers.
+   *
+   * @throws IllegalArgumentException if the configuration is invalid
+   * @throws UncheckedIOException if the HTTP port cannot be bound
+   */
+  public static ElasticsearchSidecar start(SidecarConfig config) {
+    ElasticsearchSidecar sidecar = new ElasticsearchSidecar(config);
+    sidecar.loop.start();
+    LOG.info("elasticsearch sidecar started: {} -> {}, group {}, topics /{}/, endpoints {}", config.get(SidecarConfig.BOOTSTRAP_SERVERS),
+        sidecar.settings.urls, config.get(SidecarConfig.GROUP_ID), sidecar.settings.topicPattern, sidecar.http.baseUrl());
+    return sidecar;
+  }
+
+  /** The base URL of {@code /metrics}, {@code /health} and {@code /ready}. */
+  public String endpoint() {
+    return http.baseUrl();
+  }
+
+  /** Whether the consume thread runs. */
+  public boolean isAlive() {
+    return loop.isAlive();
+  }
+
+  /** Stops gracefully within about {@code shutdown.timeout}; idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (!handler.drain(shutdownTimeout)) {
+        LOG.warn("shutdown: not everything buffered was indexed within {}; it is re-read at the next start", shutdownTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    loop.close();
+    deadLetters.close();
+    transport.close();
+    http.close();
+    LOG.info("elasticsearch sidecar stopped");
+  }
+}

@@ -1,0 +1,454 @@
+package dev.tributary.sidecar.elasticsearch;
+
+import dev.tributary.sidecar.ConsumerControl;
+import dev.tributary.sidecar.DeadLetterWriter;
+import dev.tributary.sidecar.RecordHandler;
+import dev.tributary.wire.Envelope;
+import dev.tributary.wire.EnvelopeCodec;
+import dev.tributary.wire.EnvelopeException;
+import dev.tributary.wire.EventEnvelope;
+import dev.tributary.wire.LogEnvelope;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns polled records into bulk requests and reports, per partition, the contiguous prefix of
+ * offsets that Elasticsearch acknowledged (or that went to the dead-letter topic, acknowledged by
+ * Kafka): only that is committed, so a crash at any point re-reads at most what was not yet
+ * confirmed, and the deterministic ids make the re-read overwrite instead of duplicate.
+ *
+ * <h2>Flow, all on the consume thread</h2>
+ * <ol>
+ *   <li>Each record is decoded; a record that is not a valid envelope, or is a metric or health
+ *       envelope, is dead-lettered with the codec's reason ({@code malformed_json}, ...,
+ *       {@code unexpected_type}). Otherwise its value, unchanged, becomes the document, with the id
+ *       {@code instance:run:stream:seq} and the index from {@link IndexNaming}.</li>
+ *   <li>Before the first bulk, the templates are installed (retried with back-off until they are).</li>
+ *   <li>A bulk is sent when {@code bulk.max.actions} or {@code bulk.max.bytes} is reached, when the
+ *       oldest document waited {@code bulk.interval}, or at once when the consumer is caught up (the
+ *       poll returned less than a full batch): low latency when idle, full bulks under load.</li>
+ *   <li>Items answered 429/5xx are retried with per-item exponential back-off and jitter; a request
+ *       without an answer (server down, timeout) backs off as a whole and marks Elasticsearch
+ *       unavailable; other item failures go to the dead-letter topic with the server's error.</li>
+ *   <li>Back-pressure: while Elasticsearch is unavailable or the buffer is over its bound, all
+ *       assigned partitions are paused; they resume when a request succeeds again and the buffer is
+ *       below half its bound.</li>
+ * </ol>
+ * A synchronous bulk on the consume thread keeps the ordering and the bookkeeping simple; a bulk
+ * is bounded by the request timeout, far below {@code max.poll.interval.ms}.
+ */
+final class IndexingHandler implements RecordHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(IndexingHandler.class);
+  /** How long one handle() may keep sending bulks before it returns to poll. */
+  private static final long FLUSH_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(2);
+  private static final Duration DLQ_ACK_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Everything the handler needs from the configuration. */
+  record Options(int maxActions, int maxBytes, Duration interval, int maxBufferedRecords, long maxBufferedBytes,
+      Duration initialBackoff, Duration maxBackoff, int maxAttempts, int maxPollRecords) {}
+
+  private final Options options;
+  private final EnvelopeCodec codec = EnvelopeCodec.create();
+  private final IndexNaming naming;
+  private final BulkWriter writer;
+  private final SearchTransport transport;
+  private final Templates templates; // null: do not install
+  private final DeadLetterWriter deadLetters;
+  private final ElasticsearchMetrics metrics;
+  private final LongSupplier nanoTime;
+  private final Backoff backoff;
+
+  private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
+  private final ArrayDeque<BulkItem> fresh = new ArrayDeque<>();
+  private final List<BulkItem> retrying = new ArrayList<>();
+  private final List<BulkItem> deadLettering = new ArrayList<>(); // written, awaiting Kafka's ack
+  private final List<DeadLetter> deadLetterQueue = new ArrayList<>(); // to (re)write
+  private int buffered;
+  private long bufferedBytes;
+  private long oldestFreshNanos;
+
+  private boolean templatesInstalled;
+  private boolean available = true;
+  private int consecutiveFailures;
+  private long nextRequestNanos;
+  private boolean pausedByUs;
+  private long nextDeadLetterNanos;
+
+  private volatile boolean draining;
+  private final CountDownLatch drained = new CountDownLatch(1);
+  private volatile boolean ready;
+
+  private record DeadLetter(BulkItem item, String reason, String error) {}
+
+  IndexingHandler(Options options, IndexNaming naming, SearchTransport transport, Templates templates,
+      DeadLetterWriter deadLetters, ElasticsearchMetrics metrics, LongSupplier nanoTime) {
+    this.options = options;
+    this.naming = naming;
+    this.transport = transport;
+    this.writer = new BulkWriter(transport, naming.dataStreams());
+    this.templates = templates;
+    this.deadLetters = deadLetters;
+    this.metrics = metrics;
+    this.nanoTime = nanoTime;
+    this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
+    this.templatesInstalled = templates == null;
+    this.ready = templatesInstalled;
+  }
+
+  @Override
+  public Map<TopicPartition, OffsetAndMetadata> handle(ConsumerRecords<byte[], byte[]> records, ConsumerControl control)
+      throws InterruptedException {
+    long now = nanoTime.getAsLong();
+    for (TopicPartition tp : records.partitions()) {
+      OffsetTracker tracker = trackers.computeIfAbsent(tp, p -> new OffsetTracker());
+      for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+        if (tracker.isNew(r.offset())) { // a rewind re-delivers what is already in hand
+          ingest(r, tp, tracker, now);
+        }
+      }
+    }
+    if (!templatesInstalled && now - nextRequestNanos >= 0) {
+      installTemplates();
+    }
+    if (templatesInstalled) {
+      boolean caughtUp = draining || records.count() < options.maxPollRecords();
+      flush(caughtUp);
+    }
+    writeDeadLetters();
+    backPressure(control);
+    metrics.buffered(buffered, bufferedBytes);
+    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+    for (Map.Entry<TopicPartition, OffsetTracker> e : trackers.entrySet()) {
+      long offset = e.getValue().committableIfAdvanced();
+      if (offset >= 0) {
+        commit.put(e.getKey(), new OffsetAndMetadata(offset));
+      }
+    }
+    if (draining && buffered == 0) {
+      drained.countDown();
+    }
+    return commit;
+  }
+
+  // --- ingest ----------------------------------------------------------------------------------
+
+  private void ingest(ConsumerRecord<byte[], byte[]> r, TopicPartition tp, OffsetTracker tracker, long now) {
+    OffsetTracker.Slot slot = tracker.add(r.offset());
+    byte[] value = r.value();
+    String kind;
+    String index;
+    String id;
+    try {
+      Envelope envelope = codec.decode(value);
+      if (envelope instanceof LogEnvelope log) {
+        kind = "logs";
+        index = naming.logs(log.source().service(), log.timestamp());
+      } else if (envelope instanceof EventEnvelope event) {
+        kind = "events";
+        index = naming.events(event.domain(), event.timestamp());
+      } else {
+        deadLetter(new BulkItem(r, tp, slot, "none", null, null, new byte[0], new byte[0]), "unexpected_type",
+            "a " + envelope.type().wireName() + " envelope is not indexed (only log and event envelopes are)", now);
+        return;
+      }
+      id = BulkWriter.documentId(envelope.identity());
+    } catch (EnvelopeException e) {
+      deadLetter(new BulkItem(r, tp, slot, "none", null, null, new byte[0], new byte[0]), e.reason().code(),
+          e.getMessage(), now);
+      return;
+    } catch (RuntimeException e) { // never crash on bad input
+      deadLetter(new BulkItem(r, tp, slot, "none", null, null, new byte[0], new byte[0]), "invalid_value",
+          e.toString(), now);
+      return;
+    }
+    BulkItem item = new BulkItem(r, tp, slot, kind, index, id, writer.actionLine(index, id), BulkWriter.oneLine(value));
+    if (fresh.isEmpty()) {
+      oldestFreshNanos = now;
+    }
+    fresh.addLast(item);
+    buffered++;
+    bufferedBytes += item.size();
+  }
+
+  private void deadLetter(BulkItem item, String reason, String error, long now) {
+    if (item.index == null) { // never buffered as a document
+      buffered++;
+      bufferedBytes += item.record.value() == null ? 0 : item.record.value().length;
+    }
+    deadLetterQueue.add(new DeadLetter(item, reason, error));
+  }
+
+  // --- templates -------------------------------------------------------------------------------
+
+  private void installTemplates() throws InterruptedException {
+    try {
+      templates.install(transport);
+      templatesInstalled = true;
+      metrics.templates(true);
+      succeeded();
+      LOG.info("index and component templates installed");
+    } catch (Templates.TemplateException e) {
+      metrics.templates(false);
+      failed(e.getMessage(), e.status);
+    } catch (java.io.IOException e) {
+      metrics.templates(false);
+      failed("templates not installed, no answer: " + e, 0);
+    }
+  }
+
+  // --- bulks -----------------------------------------------------------------------------------
+
+  private void flush(boolean caughtUp) throws InterruptedException {
+    long start = nanoTime.getAsLong();
+    while (true) {
+      long now = nanoTime.getAsLong();
+      if (now - nextRequestNanos < 0 || now - start > FLUSH_BUDGET_NANOS) {
+        return;
+      }
+      List<BulkItem> batch = takeBatch(now, caughtUp);
+      if (batch.isEmpty()) {
+        return;
+      }
+      long t0 = nanoTime.getAsLong();
+      BulkWriter.Result result = writer.send(batch);
+      long t1 = nanoTime.getAsLong();
+      double seconds = (t1 - t0) / 1e9;
+      if (result.failed()) {
+        metrics.bulk("failed", seconds);
+        metrics.retries(result.status(), batch.size());
+        for (BulkItem item : batch) {
+          item.notBefore = t1;
+          retrying.add(item);
+        }
+        failed(result.failure(), result.status());
+        return;
+      }
+      succeeded();
+      boolean partial = false;
+      Map<String, Integer> indexedByKind = new HashMap<>(4);
+      for (int i = 0; i < batch.size(); i++) {
+        BulkItem item = batch.get(i);
+        BulkWriter.ItemResult r = result.items().get(i);
+        switch (r.outcome()) {
+          case INDEXED -> {
+            item.slot.done();
+            release(item);
+            indexedByKind.merge(item.kind, 1, Integer::sum);
+          }
+          case RETRY -> {
+            partial = true;
+            item.attempts++;
+            metrics.retry(r.status());
+            boolean forever = r.status() == 429 || r.status() == 503 || r.status() == 401 || r.status() == 403;
+            if (!forever && options.maxAttempts() > 0 && item.attempts >= options.maxAttempts()) {
+              deadLetter(item, "retries_exhausted", r.error() + " (after " + item.attempts + " attempts)", t1);
+            } else {
+              item.notBefore = t1 + backoff.delayNanos(item.attempts);
+              retrying.add(item);
+              if (item.attempts == 1 || item.attempts % 10 == 0) {
+                LOG.warn("document {} in {} will be retried (attempt {}): {}", item.id, item.index, item.attempts, r.error());
+              }
+            }
+          }
+          case REJECTED -> {
+            partial = true;
+            deadLetter(item, r.reason(), r.error(), t1);
+          }
+        }
+      }
+      indexedByKind.forEach(metrics::indexed);
+      metrics.bulk(partial ? "partial" : "ok", seconds);
+    }
+  }
+
+  /**
+   * The next bulk: due retries first, then fresh documents, up to the count and byte limits; empty
+   * if nothing is due and the fresh documents may still wait for a fuller bulk.
+   */
+  private List<BulkItem> takeBatch(long now, boolean caughtUp) {
+    List<BulkItem> batch = new ArrayList<>();
+    long bytes = 0;
+    for (Iterator<BulkItem> it = retrying.iterator(); it.hasNext() && batch.size() < options.maxActions(); ) {
+      BulkItem item = it.next();
+      if (now - item.notBefore >= 0 && (batch.isEmpty() || bytes + item.size() <= options.maxBytes())) {
+        batch.add(item);
+        bytes += item.size();
+        it.remove();
+      }
+    }
+    if (batch.isEmpty() && !fresh.isEmpty()) {
+      boolean full = fresh.size() >= options.maxActions() || freshBytesAtLeast(options.maxBytes());
+      boolean due = caughtUp || now - oldestFreshNanos >= options.interval().toNanos();
+      if (!full && !due) {
+        return batch;
+      }
+    }
+    while (!fresh.isEmpty() && batch.size() < options.maxActions()) {
+      BulkItem item = fresh.peekFirst();
+      if (!batch.isEmpty() && bytes + item.size() > options.maxBytes()) {
+        break;
+      }
+      batch.add(fresh.pollFirst());
+      bytes += item.size();
+    }
+    if (!fresh.isEmpty()) {
+      oldestFreshNanos = now; // an approximation: the rest waited at most as long as these
+    }
+    return batch;
+  }
+
+  private boolean freshBytesAtLeast(long limit) {
+    long sum = 0;
+    for (BulkItem item : fresh) {
+      sum += item.size();
+      if (sum >= limit) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void release(BulkItem item) {
+    buffered--;
+    bufferedBytes -= item.index == null ? (item.record.value() == null ? 0 : item.record.value().length) : item.size();
+  }
+
+  private void succeeded() {
+    if (!available) {
+      LOG.info("Elasticsearch answers again after {} failed attempt(s)", consecutiveFailures);
+    }
+    available = true;
+    ready = templatesInstalled;
+    consecutiveFailures = 0;
+    nextRequestNanos = nanoTime.getAsLong();
+    metrics.up(true);
+  }
+
+  private void failed(String why, int status) {
+    consecutiveFailures++;
+    long delay = backoff.delayNanos(consecutiveFailures);
+    nextRequestNanos = nanoTime.getAsLong() + delay;
+    if (available || consecutiveFailures % 10 == 0) {
+      LOG.warn("Elasticsearch request failed ({} in a row), retrying in {} ms: {}", consecutiveFailures,
+          TimeUnit.NANOSECONDS.toMillis(delay), why);
+    }
+    available = false;
+    ready = false;
+    if (status == 0) {
+      metrics.up(false);
+    }
+  }
+
+  // --- dead letters ----------------------------------------------------------------------------
+
+  private void writeDeadLetters() {
+    if (deadLetterQueue.isEmpty() || nanoTime.getAsLong() - nextDeadLetterNanos < 0) {
+      return;
+    }
+    List<DeadLetter> batch = new ArrayList<>(deadLetterQueue);
+    for (DeadLetter d : batch) {
+      deadLetters.write(d.item().record, d.reason(), d.error());
+      if (d.item().attempts == 0) {
+        LOG.warn("dead-lettered {} ({}): {}", DeadLetterWriter.origin(d.item().record), d.reason(), d.error());
+      }
+    }
+    if (deadLetters.awaitPending(DLQ_ACK_TIMEOUT)) {
+      for (DeadLetter d : batch) {
+        d.item().slot.done();
+        release(d.item());
+      }
+      deadLetterQueue.clear();
+    } else {
+      // Which ones failed is unknown: write them all again later (the DLQ is at-least-once).
+      for (DeadLetter d : batch) {
+        d.item().attempts++;
+      }
+      nextDeadLetterNanos = nanoTime.getAsLong() + backoff.delayNanos(batch.get(0).item().attempts);
+    }
+  }
+
+  // --- back-pressure ---------------------------------------------------------------------------
+
+  private void backPressure(ConsumerControl control) {
+    boolean over = buffered >= options.maxBufferedRecords() || bufferedBytes >= options.maxBufferedBytes();
+    boolean under = buffered <= options.maxBufferedRecords() / 2 && bufferedBytes <= options.maxBufferedBytes() / 2;
+    Set<TopicPartition> assigned = control.assignment();
+    if (draining || !available || !templatesInstalled || over) {
+      Set<TopicPartition> toPause = new HashSet<>(assigned);
+      toPause.removeAll(control.paused());
+      if (!toPause.isEmpty()) {
+        if (!pausedByUs) {
+          LOG.info("pausing {} partition(s): {}", assigned.size(), draining ? "shutting down"
+              : !available || !templatesInstalled ? "Elasticsearch unavailable" : "buffer full (" + buffered + " documents)");
+        }
+        control.pause(toPause);
+      }
+      pausedByUs = true;
+    } else if (pausedByUs && under) {
+      control.resume(control.paused());
+      pausedByUs = false;
+      LOG.info("resumed {} partition(s)", assigned.size());
+    }
+    metrics.paused(control.paused().size());
+  }
+
+  // --- rebalance and shutdown ------------------------------------------------------------------
+
+  @Override
+  public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+    // What is not acknowledged is dropped: the next owner re-reads it from the committed offset,
+    // and the ids make that an overwrite.
+    Set<TopicPartition> gone = new HashSet<>(partitions);
+    dropIf(fresh, gone);
+    dropIf(retrying, gone);
+    deadLetterQueue.removeIf(d -> {
+      if (gone.contains(d.item().partition)) {
+        release(d.item());
+        return true;
+      }
+      return false;
+    });
+    partitions.forEach(trackers::remove);
+  }
+
+  private void dropIf(Collection<BulkItem> items, Set<TopicPartition> gone) {
+    items.removeIf(item -> {
+      if (gone.contains(item.partition)) {
+        release(item);
+        return true;
+      }
+      return false;
+    });
+  }
+
+  /**
+   * Asks the handler to stop taking records and index what it holds; returns once that is done and
+   * the offsets are handed to the loop, or after {@code timeout}.
+   */
+  boolean drain(Duration timeout) throws InterruptedException {
+    draining = true;
+    return drained.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Templates installed and the last request answered. */
+  boolean isReady() {
+    return ready;
+  }
+}

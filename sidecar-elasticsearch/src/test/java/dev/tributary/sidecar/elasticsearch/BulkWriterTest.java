@@ -1,0 +1,81 @@
+package dev.tributary.sidecar.elasticsearch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tributary.sidecar.elasticsearch.BulkWriter.ItemResult;
+import dev.tributary.sidecar.elasticsearch.BulkWriter.Outcome;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BulkWriterTest {
+  private final BulkWriter index = new BulkWriter(null, false);
+  private final BulkWriter create = new BulkWriter(null, true);
+
+  @Test
+  void actionLinesCarryTheIndexAndTheExplicitIdEscaped() {
+    assertThat(new String(index.actionLine("logs-a-2026.01.01", "i-1:run:logs:7"), StandardCharsets.UTF_8))
+        .isEqualTo("{\"index\":{\"_index\":\"logs-a-2026.01.01\",\"_id\":\"i-1:run:logs:7\"}}\n");
+    assertThat(new String(create.actionLine("logs-a-default", "a\"b"), StandardCharsets.UTF_8))
+        .isEqualTo("{\"create\":{\"_index\":\"logs-a-default\",\"_id\":\"a\\\"b\"}}\n");
+  }
+
+  @Test
+  void idsAreTheIdentityUnlessLongerThanElasticsearchAllows() {
+    assertThat(BulkWriter.documentId("pod-1:3f2a:logs:42")).isEqualTo("pod-1:3f2a:logs:42");
+    String longId = BulkWriter.documentId("x".repeat(600) + ":run:logs:1");
+    assertThat(longId).startsWith("sha256:").hasSize(7 + 43);
+    assertThat(BulkWriter.documentId("x".repeat(600) + ":run:logs:1")).isEqualTo(longId);
+    assertThat(BulkWriter.documentId("x".repeat(600) + ":run:logs:2")).isNotEqualTo(longId);
+  }
+
+  @Test
+  void prettyPrintedValuesBecomeOneNdjsonLine() {
+    byte[] pretty = "{\n  \"a\": \"b\"\r\n}".getBytes(StandardCharsets.UTF_8);
+    assertThat(new String(BulkWriter.oneLine(pretty), StandardCharsets.UTF_8)).isEqualTo("{   \"a\": \"b\"  }");
+    byte[] compact = "{\"a\":\"b\\n\"}".getBytes(StandardCharsets.UTF_8);
+    assertThat(BulkWriter.oneLine(compact)).isSameAs(compact);
+  }
+
+  @Test
+  void anAnswerWithoutErrorsIndexesEveryItem() throws Exception {
+    List<ItemResult> r = index.parse(bytes("{\"errors\":false,\"items\":[{\"index\":{\"status\":201}},{\"index\":{\"status\":200}}]}"), 2);
+    assertThat(r).extracting(ItemResult::outcome).containsExactly(Outcome.INDEXED, Outcome.INDEXED);
+  }
+
+  @Test
+  void itemsAreClassifiedRetryRejectOrIndexedInOrder() throws Exception {
+    String answer = "{\"errors\":true,\"items\":["
+        + "{\"index\":{\"status\":201}},"
+        + "{\"index\":{\"status\":429,\"error\":{\"type\":\"es_rejected_execution_exception\",\"reason\":\"queue full\"}}},"
+        + "{\"index\":{\"status\":400,\"error\":{\"type\":\"document_parsing_exception\",\"reason\":\"[1:71] object mapping for [fields.a] tried to parse field [a] as object, but found a concrete value\"}}},"
+        + "{\"index\":{\"status\":400,\"error\":{\"type\":\"mapper_parsing_exception\",\"reason\":\"failed to parse\",\"caused_by\":{\"type\":\"json_parse_exception\",\"reason\":\"bad\"}}}},"
+        + "{\"index\":{\"status\":503,\"error\":{\"type\":\"unavailable_shards_exception\",\"reason\":\"primary shard is not active\"}}},"
+        + "{\"index\":{\"status\":500,\"error\":{\"type\":\"exception\",\"reason\":\"boom\"}}},"
+        + "{\"index\":{\"status\":403,\"error\":{\"type\":\"security_exception\",\"reason\":\"unauthorized\"}}},"
+        + "{\"index\":{\"status\":400,\"error\":{\"type\":\"illegal_argument_exception\",\"reason\":\"only write ops with an op_type of create are allowed in data streams\"}}},"
+        + "{\"index\":{\"status\":409,\"error\":{\"type\":\"version_conflict_engine_exception\",\"reason\":\"exists\"}}}"
+        + "]}";
+    List<ItemResult> r = index.parse(bytes(answer), 9);
+    assertThat(r).extracting(ItemResult::outcome).containsExactly(Outcome.INDEXED, Outcome.RETRY, Outcome.REJECTED,
+        Outcome.REJECTED, Outcome.RETRY, Outcome.RETRY, Outcome.RETRY, Outcome.REJECTED, Outcome.REJECTED);
+    assertThat(r.get(2).reason()).isEqualTo("mapping_conflict");
+    assertThat(r.get(2).error()).isEqualTo("status=400 type=document_parsing_exception reason=[1:71] object mapping for "
+        + "[fields.a] tried to parse field [a] as object, but found a concrete value");
+    assertThat(r.get(3).reason()).isEqualTo("mapping_conflict");
+    assertThat(r.get(3).error()).endsWith("caused_by=json_parse_exception: bad");
+    assertThat(r.get(7).reason()).isEqualTo("rejected");
+    assertThat(r.get(8).reason()).isEqualTo("rejected");
+  }
+
+  @Test
+  void aConflictOnCreateMeansTheDocumentIsAlreadyThere() throws Exception {
+    List<ItemResult> r = create.parse(bytes("{\"errors\":true,\"items\":[{\"create\":{\"status\":409,\"error\":"
+        + "{\"type\":\"version_conflict_engine_exception\",\"reason\":\"document already exists\"}}},{\"create\":{\"status\":201}}]}"), 2);
+    assertThat(r).extracting(ItemResult::outcome).containsExactly(Outcome.INDEXED, Outcome.INDEXED);
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,89 @@
+package dev.tributary.sidecar.elasticsearch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Just enough of the search API for assertions: refresh, count, ids per index, mappings. */
+final class SearchClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final String url;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  SearchClient(String url) {
+    this.url = url;
+  }
+
+  JsonNode request(String method, String path, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30));
+    if (body != null) {
+      b.header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    } else {
+      b.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    try {
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode node = r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
+      if (r.statusCode() >= 300 && r.statusCode() != 404) {
+        throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + ": " + r.body());
+      }
+      return node;
+    } catch (IOException e) {
+      throw new IllegalStateException(method + " " + path + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Documents in the indices matching {@code pattern}, after a refresh; 0 if none exist (or the server is down). */
+  long count(String pattern) {
+    try {
+      request("POST", "/" + pattern + "/_refresh?ignore_unavailable=true&allow_no_indices=true", null);
+      JsonNode r = request("GET", "/" + pattern + "/_count?ignore_unavailable=true&allow_no_indices=true", null);
+      return r.path("count").asLong(0);
+    } catch (IllegalStateException e) {
+      return -1;
+    }
+  }
+
+  /** {@code _id -> _index} of every document matching {@code pattern} (at most 10 000); fails on duplicate ids across indices. */
+  Map<String, String> ids(String pattern) {
+    request("POST", "/" + pattern + "/_refresh?ignore_unavailable=true&allow_no_indices=true", null);
+    JsonNode r = request("GET", "/" + pattern + "/_search?size=10000&ignore_unavailable=true&allow_no_indices=true",
+        "{\"_source\":false,\"query\":{\"match_all\":{}},\"track_total_hits\":true}");
+    Map<String, String> ids = new HashMap<>();
+    for (JsonNode hit : r.path("hits").path("hits")) {
+      String previous = ids.put(hit.path("_id").asText(), hit.path("_index").asText());
+      if (previous != null) {
+        throw new AssertionError("id " + hit.path("_id").asText() + " is in " + previous + " and " + hit.path("_index").asText());
+      }
+    }
+    return ids;
+  }
+
+  /** The {@code _source} of every document matching {@code pattern} (at most 10 000). */
+  List<JsonNode> sources(String pattern) {
+    request("POST", "/" + pattern + "/_refresh?ignore_unavailable=true&allow_no_indices=true", null);
+    JsonNode r = request("GET", "/" + pattern + "/_search?size=10000", "{\"query\":{\"match_all\":{}}}");
+    List<JsonNode> out = new ArrayList<>();
+    r.path("hits").path("hits").forEach(h -> out.add(h));
+    return out;
+  }
+
+  /** The mapping of one field, e.g. {@code service.name}, in index {@code index}. */
+  JsonNode fieldMapping(String index, String field) {
+    JsonNode r = request("GET", "/" + index + "/_mapping/field/" + field, null);
+    JsonNode idx = r.elements().hasNext() ? r.elements().next() : JSON.createObjectNode();
+    return idx.path("mappings").path(field).path("mapping");
+  }
+}
