@@ -26,7 +26,7 @@ class IndexNamingTest {
     assertThat(IndexNaming.sanitize("_-.Billing/v2:*?\"<>|,#")).isEqualTo("billing_v2_________");
     assertThat(IndexNaming.sanitize("")).isEqualTo("unknown");
     assertThat(IndexNaming.sanitize("___")).isEqualTo("unknown");
-    assertThat(IndexNaming.sanitize("Ünïcode")).isEqualTo("_n_code");
+    assertThat(IndexNaming.sanitize("Ünïcode")).isEqualTo("n_code");
     assertThat(IndexNaming.sanitize("x".repeat(500))).hasSize(IndexNaming.MAX_NAME_CHARS);
     assertThat(daily.logs("Order Service", 0)).isEqualTo("logs-order_service-1970.01.01");
   }

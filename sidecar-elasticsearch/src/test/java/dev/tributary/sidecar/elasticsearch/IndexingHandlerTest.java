@@ -169,6 +169,11 @@ class IndexingHandlerTest {
     }
 
     @Override
+    public void rewindTo(Collection<TopicPartition> partitions, long timestampMillis) {
+      throw new UnsupportedOperationException("the Elasticsearch sidecar never rewinds");
+    }
+
+    @Override
     public Set<TopicPartition> assignment() {
       return Set.copyOf(assigned);
     }
