@@ -25,6 +25,8 @@ final class ClientSettings {
   Boolean keyByInstance;
   Integer maxMessageChars;
   Integer maxStackTraceChars;
+  Long rateLimit;
+  Long rateBurst;
   final Map<String, String> producerProperties = new LinkedHashMap<>();
 
   /** {@code true} if any client setting was given in {@code logback.xml}. */
@@ -32,6 +34,7 @@ final class ClientSettings {
     return bootstrapServers != null || serviceName != null || serviceVersion != null || environment != null
         || instanceId != null || topic != null || bufferCapacity != null || overflowPolicy != null
         || keyByInstance != null || maxMessageChars != null || maxStackTraceChars != null
+        || rateLimit != null || rateBurst != null
         || !producerProperties.isEmpty();
   }
 
@@ -74,6 +77,12 @@ final class ClientSettings {
     }
     if (maxStackTraceChars != null) {
       b.maxStackTraceChars(maxStackTraceChars);
+    }
+    if (rateLimit != null) {
+      b.logsRateLimit(rateLimit);
+    }
+    if (rateBurst != null) {
+      b.logsRateBurst(rateBurst);
     }
     producerProperties.forEach(b::producerProperty);
     b.closeTimeout(closeTimeout);

@@ -432,6 +432,16 @@ public final class TributaryAppender extends UnsynchronizedAppenderBase<ILogging
     return settings.maxStackTraceChars;
   }
 
+  /** Log records per second the client accepts; more are dropped (to the fallback) and counted. Default: the SDK's. */
+  public void setRateLimit(long recordsPerSecond) {
+    settings.rateLimit = recordsPerSecond;
+  }
+
+  /** Log records accepted at once above {@code rateLimit}. Default: the SDK's. */
+  public void setRateBurst(long records) {
+    settings.rateBurst = records;
+  }
+
   /** How long {@link #stop()} may take to deliver what is buffered. Default 5 seconds. */
   public void setCloseTimeout(Duration closeTimeout) {
     if (closeTimeout == null || closeTimeout.getMilliseconds() <= 0) {

@@ -186,7 +186,7 @@ public final class AppenderBenchmark {
   /** The SDK alone, to tell the appender's cost from the client pipeline's. */
   private Run clientThroughput(String topic) throws Exception {
     try (Tributary client = Tributary.builder().bootstrapServers(bootstrap).serviceName("bench").instanceId("bench-1")
-        .logsTopic(topic).logsBufferCapacity(RECORDS + 1).build()) {
+        .logsTopic(topic).logsBufferCapacity(RECORDS + 1).logsRateLimit(10_000_000).logsRateBurst(10_000_000).build()) {
       client.sendLog(LogLevel.INFO, "warm-up: fetches metadata");
       delivered.await(topic, 1, Duration.ofSeconds(30));
       return measure(topic, 1, () -> {

@@ -50,6 +50,9 @@ final class Contenders {
     a.setInstanceId("bench-1");
     a.setTopic(topic);
     a.setBufferCapacity(bufferCapacity);
+    // Measure the pipeline, not the SDK's default rate limit (logs 10k/s, burst 20k).
+    a.setRateLimit(10_000_000);
+    a.setRateBurst(10_000_000);
     a.setCloseTimeout(Duration.buildByMilliseconds(closeTimeoutMillis));
     return a;
   }
