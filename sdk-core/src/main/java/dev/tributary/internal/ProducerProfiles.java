@@ -51,8 +51,15 @@ final class ProducerProfiles {
 
   private static Map<String, Object> withUser(Map<String, Object> profile, Map<String, String> user) {
     Object bootstrap = profile.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
+    Object profileClientId = profile.get(ProducerConfig.CLIENT_ID_CONFIG);
     profile.putAll(user);
     profile.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    String userClientId = user.get(ProducerConfig.CLIENT_ID_CONFIG);
+    if (userClientId != null) {
+      // Two producers with one client.id clash in JMX and in broker quotas: keep them apart.
+      String suffix = String.valueOf(profileClientId);
+      profile.put(ProducerConfig.CLIENT_ID_CONFIG, userClientId + suffix.substring(suffix.lastIndexOf('-')));
+    }
     profile.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "0");
     profile.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     profile.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

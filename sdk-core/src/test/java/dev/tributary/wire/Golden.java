@@ -13,7 +13,7 @@ public final class Golden {
   private Golden() {}
 
   public static Path dir() {
-    String docs = System.getProperty("tributary.docs.dir");
+    String docs = System.getProperty("docs.dir");
     Path base = docs != null ? Path.of(docs) : Path.of("..", "docs");
     return base.resolve("wire-format").resolve("examples");
   }
