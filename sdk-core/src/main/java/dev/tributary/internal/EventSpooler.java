@@ -13,7 +13,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -235,6 +240,16 @@ final class EventSpooler {
         break;
       }
       if (outcome == IoWorker.Outcome.FAILED) {
+        RuntimeException error = worker.lastSendError();
+        if (error != null && !isFinal(error)) {
+          // Not about this record (the producer failed or was closed): keep it, retry, with a fresh producer.
+          if (error instanceof IllegalStateException) {
+            worker.recreateProducer(true);
+          }
+          backoff.fail(now);
+          break;
+        }
+        f.error = error;
         f.state = FAILED; // completes in order, with those before it
       } else {
         breaker.sent(now);
@@ -440,6 +455,20 @@ final class EventSpooler {
     return message == null ? type : type + ": " + message;
   }
 
+  /**
+   * Whether a failure is about the record itself, so resending it cannot help: it is given up,
+   * counted as failed. Anything else (timeouts, a broker going away, a producer in a bad state) is
+   * retried from the spool, which is the point of having one.
+   */
+  static boolean isFinal(Throwable e) {
+    return e instanceof RecordTooLargeException
+        || e instanceof RecordBatchTooLargeException
+        || e instanceof InvalidTopicException
+        || e instanceof InvalidRecordException
+        || e instanceof TopicAuthorizationException
+        || e instanceof SerializationException;
+  }
+
   /** A read failure, kept apart from write failures (after which the spool may still be read). */
   private static final class SpoolReadException extends RuntimeException {
     final IOException cause;
@@ -472,7 +501,7 @@ final class EventSpooler {
       } else {
         error = exception;
         breaker.onFailure(System.nanoTime(), exception.toString());
-        state = exception instanceof RetriableException ? RETRY : FAILED;
+        state = isFinal(exception) ? FAILED : RETRY;
       }
       worker.wake();
     }

@@ -85,6 +85,7 @@ final class IoWorker implements Runnable {
   private long producerRetryAtNanos;
   private boolean inSend;
   private Exception syncFailure;
+  private RuntimeException lastSendError;
   private long lastWorkNanos = System.nanoTime();
 
   /**
@@ -424,11 +425,13 @@ final class IoWorker implements Runnable {
     Producer<String, byte[]> producer = c.durable ? durable : throughput;
     CircuitBreaker breaker = breaker(c.durable);
     syncFailure = null;
+    lastSendError = null;
     inSend = true;
     try {
       producer.send(record, callback);
     } catch (RuntimeException e) {
       inSend = false;
+      lastSendError = e;
       throttled.warn("send:" + c.kind, "Tributary: Kafka refused a {} record; dropped it", c.kind.label(), e);
       return Outcome.FAILED;
     } finally {
@@ -455,7 +458,36 @@ final class IoWorker implements Runnable {
       return Outcome.RETRY;
     }
     throttled.warn("reject:" + c.kind, "Tributary: Kafka rejected a {} record for {}: {}", c.kind.label(), record.topic(), failure.toString());
+    lastSendError = failure instanceof RuntimeException r ? r : new org.apache.kafka.common.KafkaException(failure);
     return Outcome.FAILED;
+  }
+
+  /** What made the last {@link #handOver} fail, or null. */
+  RuntimeException lastSendError() {
+    return lastSendError;
+  }
+
+  /**
+   * Drops a producer that is unusable (closed, or failed fatally) without waiting; the next round
+   * creates a new one. Records it still held fail through their callbacks.
+   */
+  void recreateProducer(boolean durableProducer) {
+    Producer<String, byte[]> p = durableProducer ? durable : throughput;
+    if (p == null) {
+      return;
+    }
+    if (durableProducer) {
+      durable = null;
+    } else {
+      throughput = null;
+    }
+    try {
+      p.close(Duration.ZERO);
+    } catch (RuntimeException e) {
+      // it was unusable already
+    }
+    throttled.warn("recreate", "Tributary: the {} Kafka producer became unusable; creating a new one",
+        durableProducer ? "durable" : "throughput");
   }
 
   /**
