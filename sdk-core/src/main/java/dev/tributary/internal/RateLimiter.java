@@ -13,6 +13,10 @@ import java.util.function.LongSupplier;
  * accrued since the last refill (one caller wins the refill by a compare-and-set on the refill time;
  * the others retry the bucket). So a stream under its limit never reads the clock, and one over it
  * pays a {@code nanoTime} per refused record, which it was going to drop anyway.
+ *
+ * <p>The price: the time the bucket sat full is not observed, so the first refill after a quiet
+ * period can add up to one more burst. Over any interval a stream gets at most
+ * {@code rate * interval + 2 * burst} records.
  */
 final class RateLimiter {
   private final long nanosPerToken;

@@ -1,0 +1,176 @@
+package dev.tributary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.tributary.accounting.SequenceTracker;
+import dev.tributary.testkit.FreePorts;
+import dev.tributary.testkit.KafkaBroker;
+import dev.tributary.testkit.KafkaBrokerExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A spool directory that cannot be used, or a full spool: one clear ERROR in the SDK's log naming the
+ * directory, the fallback policy, counted, and {@code sendEvent} never throws.
+ */
+class SpoolFailureTest {
+  @RegisterExtension
+  static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.create();
+
+  @TempDir
+  Path dir;
+
+  private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+  private final Logger spoolLogger = (Logger) LoggerFactory.getLogger("dev.tributary.internal.EventSpooler");
+
+  @BeforeEach
+  void captureLog() {
+    log.start();
+    spoolLogger.addAppender(log);
+  }
+
+  @AfterEach
+  void releaseLog() {
+    spoolLogger.detachAppender(log);
+  }
+
+  @Test
+  void anUnusableSpoolDirectoryIsOneErrorAndEventsFallBackToMemory() throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+    Path spool = file.resolve("spool");
+    Tributary client = builder(KAFKA.broker().bootstrapServers()).eventsSpoolDir(spool).build();
+    for (int i = 0; i < 100; i++) {
+      assertThat(client.sendEvent("unspooled", "thing.happened", "e-" + i, Map.of("i", i))).isTrue();
+    }
+    DeliveryReport report = client.flush(Duration.ofSeconds(30));
+    assertThat(report.isComplete()).as(report.toString()).isTrue();
+
+    List<ILoggingEvent> errors = errors(m -> m.contains("cannot use the event spool directory"));
+    assertThat(errors).hasSize(1);
+    assertThat(errors.get(0).getFormattedMessage()).contains(spool.toAbsolutePath().toString())
+        .contains("Exception").contains("buffered in memory only (events.overflow=drop-newest)");
+    TributaryStats stats = client.stats();
+    assertThat(stats.spool().enabled()).isFalse();
+    assertThat(stats.spool().errors()).isEqualTo(1);
+    assertThat(stats.stream(StreamKind.EVENTS).sent()).isEqualTo(100);
+    assertThat(KAFKA.broker().reader().drain("unspooled.events", Duration.ofSeconds(1))).hasSize(100);
+    assertThat(client.shutdown(Duration.ofSeconds(10)).isComplete()).isTrue();
+  }
+
+  @Test
+  void aFullSpoolWithDropNewestDropsCountedAndTheRestArrives() throws Exception {
+    int port = FreePorts.find();
+    Tributary client = builder("127.0.0.1:" + port).eventsSpoolDir(dir.resolve("spool"))
+        .eventsSpoolMaxBytes(64 * 1024).eventsSpoolOverflow(SpoolOverflow.DROP_NEWEST).build();
+    int events = 2_000;
+    for (int i = 0; i < events; i++) {
+      assertThat(client.sendEvent("full", "thing.happened", "e-" + (i % 7), Map.of("i", i, "pad", "p".repeat(100))))
+          .isTrue();
+    }
+    awaitStats(client, s -> s.spool().spooled() + s.spool().dropped() == events);
+    TributaryStats offline = client.stats();
+    assertThat(offline.spool().dropped()).isPositive();
+    assertThat(offline.stream(StreamKind.EVENTS).dropped()).isEqualTo(offline.spool().dropped());
+    assertThat(offline.spool().bytes()).isLessThanOrEqualTo(64 * 1024);
+    assertThat(errors(m -> m.contains("is full"))).hasSize(1).first()
+        .satisfies(e -> assertThat(e.getFormattedMessage()).contains(dir.resolve("spool").toAbsolutePath().toString())
+            .contains("events.spool.overflow=drop-newest").contains("new events are dropped"));
+
+    try (KafkaBroker broker = KafkaBroker.builder().port(port).start()) {
+      DeliveryReport report = client.flush(Duration.ofSeconds(60));
+      assertThat(report.isComplete()).as(report.toString()).isTrue();
+      // A later event makes the dropped newest ones visible as a gap (a trailing loss has no later seq).
+      assertThat(client.sendEvent("full", "thing.happened", "e-last", Map.of())).isTrue();
+      assertThat(client.flush(Duration.ofSeconds(30)).isComplete()).isTrue();
+      List<ConsumerRecord<String, String>> records = broker.reader().drain("full.events", Duration.ofSeconds(1));
+      SequenceTracker.Counts counts = Envelopes.track(records).counts("spooler", "full.events");
+      assertThat(counts.gaps()).isEqualTo(offline.spool().dropped());
+      assertThat(counts.received() - counts.duplicates()).isEqualTo(offline.spool().spooled() + 1);
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void aFullSpoolWithRejectTellsTheCallerThroughTheReturnValue() throws Exception {
+    int port = FreePorts.find();
+    Tributary client = builder("127.0.0.1:" + port).eventsSpoolDir(dir.resolve("spool"))
+        .eventsSpoolMaxBytes(64 * 1024).eventsSpoolOverflow(SpoolOverflow.REJECT).eventsBufferCapacity(100).build();
+    int accepted = 0;
+    int refused = 0;
+    int afterFull = 0;
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    // Send until the spool is full and the buffer has refused a good while since.
+    while (afterFull < 500) {
+      if (client.sendEvent("rejecting", "thing.happened", "e-" + (accepted % 7), Map.of("pad", "p".repeat(100)))) {
+        accepted++;
+      } else {
+        refused++;
+        if (!errors(m -> m.contains("is full")).isEmpty()) {
+          afterFull++;
+        }
+      }
+      if ((accepted + refused) % 100 == 0) {
+        Thread.sleep(1); // let the I/O thread move the buffer into the spool
+      }
+      assertThat(System.nanoTime() - deadline).as("the spool fills").isNegative();
+    }
+    TributaryStats offline = client.stats();
+    assertThat(offline.stream(StreamKind.EVENTS).accepted()).isEqualTo(accepted);
+    assertThat(offline.stream(StreamKind.EVENTS).dropped()).as("refused at the call, counted").isEqualTo(refused);
+    assertThat(offline.spool().dropped()).as("the spool itself drops nothing").isZero();
+    assertThat(errors(m -> m.contains("is full"))).hasSize(1).first()
+        .satisfies(e -> assertThat(e.getFormattedMessage()).contains("sendEvent returns false"));
+
+    try (KafkaBroker broker = KafkaBroker.builder().port(port).start()) {
+      DeliveryReport report = client.flush(Duration.ofSeconds(60));
+      assertThat(report.isComplete()).as(report.toString()).isTrue();
+      assertThat(client.sendEvent("rejecting", "thing.happened", "e-last", Map.of())).isTrue();
+      assertThat(client.flush(Duration.ofSeconds(30)).isComplete()).isTrue();
+      List<ConsumerRecord<String, String>> records = broker.reader().drain("rejecting.events", Duration.ofSeconds(1));
+      SequenceTracker.Counts counts = Envelopes.track(records).counts("spooler", "rejecting.events");
+      assertThat(counts.received() - counts.duplicates()).as("every accepted event arrives").isEqualTo(accepted + 1);
+      assertThat(counts.gaps()).as("the refused ones are the gaps").isEqualTo(refused);
+    } finally {
+      client.close();
+    }
+  }
+
+  private static TributaryBuilder builder(String bootstrap) {
+    return Tributary.builder()
+        .bootstrapServers(bootstrap)
+        .serviceName("spooler")
+        .instanceId("spooler-1")
+        .metricsStep(Duration.ofHours(1))
+        .healthInterval(Duration.ofHours(1));
+  }
+
+  private List<ILoggingEvent> errors(Predicate<String> message) {
+    synchronized (log.list) {
+      return log.list.stream().filter(e -> e.getLevel() == Level.ERROR && message.test(e.getFormattedMessage())).toList();
+    }
+  }
+
+  private static void awaitStats(Tributary client, Predicate<TributaryStats> condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.test(client.stats())) {
+      assertThat(System.nanoTime() - deadline).as("%s", client.stats()).isNegative();
+      Thread.sleep(20);
+    }
+  }
+}
