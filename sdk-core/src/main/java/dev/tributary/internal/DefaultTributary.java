@@ -76,6 +76,7 @@ public final class DefaultTributary implements Tributary {
   private final RateLimiter eventsLimiter;
   private final ThrottledLog throttled = new ThrottledLog(LOG, 60_000);
   private final Object lifecycle = new Object();
+  private final Object collection = new Object();
   private volatile boolean closed;
   private DeliveryReport shutdownReport;
   private Thread shutdownHook;
@@ -320,22 +321,28 @@ public final class DefaultTributary implements Tributary {
 
     @Override
     public void close() {
-      if (!finished.compareAndSet(false, true)) {
-        return;
-      }
-      collectors.remove(this);
-      synchronized (lifecycle) {
-        // After shutdown the client's final step already included this collector.
-        if (!closed) {
-          long now = clock.millis();
-          collectInto(sample -> enqueueMetric(sample, now));
-          worker.wake();
+      // Under the collection lock: the final samples can neither be missed by nor precede the
+      // client's own final step, nor be followed by an older scheduled collection.
+      synchronized (collection) {
+        if (!finished.compareAndSet(false, true)) {
+          return;
         }
+        collectors.remove(this);
+        long now = clock.millis();
+        collectInto(sample -> enqueueMetric(sample, now));
+        worker.wake();
       }
     }
   }
 
+  /** One metrics step; steps, collector finals and the client's final step never interleave. */
   private void publishMetrics() {
+    synchronized (collection) {
+      publishMetricsLocked();
+    }
+  }
+
+  private void publishMetricsLocked() {
     long now = clock.millis();
     Consumer<MetricSample> sink = sample -> enqueueMetric(sample, now);
     registry.collect(sink);
@@ -454,9 +461,11 @@ public final class DefaultTributary implements Tributary {
       }
       // The final partial step (every collector still registered) and the final DOWN heartbeat.
       try {
-        publishMetrics();
-        for (CollectorRegistration r : collectors) {
-          r.finished.set(true);
+        synchronized (collection) {
+          publishMetricsLocked();
+          for (CollectorRegistration r : collectors) {
+            r.finished.set(true);
+          }
         }
         publishHeartbeat(true);
       } catch (RuntimeException e) {
