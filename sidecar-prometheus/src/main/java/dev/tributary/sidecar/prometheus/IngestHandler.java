@@ -3,8 +3,8 @@ package dev.tributary.sidecar.prometheus;
 import dev.tributary.sidecar.ConsumerControl;
 import dev.tributary.sidecar.DeadLetterWriter;
 import dev.tributary.sidecar.RecordHandler;
-import dev.tributary.sidecar.SequenceTracker;
 import dev.tributary.sidecar.SidecarMetrics;
+import dev.tributary.accounting.SequenceTracker;
 import dev.tributary.wire.Envelope;
 import dev.tributary.wire.EnvelopeCodec;
 import dev.tributary.wire.EnvelopeException;
@@ -67,12 +67,12 @@ final class IngestHandler implements RecordHandler {
     this.lastExpiry = clock.millis();
     this.sequenceListener = new SequenceTracker.Listener() {
       @Override
-      public void gaps(String service, long missing) {
+      public void gaps(String service, String stream, long missing) {
         metrics.sequenceGaps(service, missing);
       }
 
       @Override
-      public void duplicates(String service, long count) {
+      public void duplicates(String service, String stream, long count) {
         metrics.sequenceDuplicates(service, count);
       }
     };
@@ -111,7 +111,7 @@ final class IngestHandler implements RecordHandler {
     }
     long now = clock.millis();
     sequences.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
-            tp -> SequenceTracker.create(stalenessMillis, sequenceListener))
+            tp -> SequenceTracker.builder().idleTimeout(Duration.ofMillis(stalenessMillis)).listener(sequenceListener).build())
         .observe(envelope.source().service(), envelope.source().instance(), envelope.source().runId(),
             envelope.stream(), envelope.seq(), now);
     if (envelope instanceof MetricEnvelope m) {
