@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.tributary.LogLevel;
 import dev.tributary.Tributary;
+import dev.tributary.TributaryBuilder;
 import dev.tributary.testkit.FreePorts;
 import java.time.Duration;
 import java.util.Map;
@@ -32,18 +33,22 @@ final class BenchClients {
   private BenchClients() {}
 
   /**
-   * A client with the defaults a service would have, except the log and event buffer capacity.
-   * Metric steps and heartbeats keep their defaults: their threads are part of the real cost.
+   * A client with the defaults a service would have, except the log and event buffer capacity and,
+   * unless {@code logsRateLimited}, the log rate limit (turned off). Metric steps and heartbeats keep
+   * their defaults: their threads are part of the real cost.
    */
-  static Tributary client(String bootstrapServers, int bufferCapacity) {
-    return Tributary.builder()
+  static Tributary client(String bootstrapServers, int bufferCapacity, boolean logsRateLimited) {
+    TributaryBuilder builder = Tributary.builder()
         .bootstrapServers(bootstrapServers)
         .serviceName(SERVICE)
         .instanceId("bench-1")
         .logsBufferCapacity(bufferCapacity)
         .eventsBufferCapacity(bufferCapacity)
-        .closeTimeout(Duration.ofSeconds(2))
-        .build();
+        .closeTimeout(Duration.ofSeconds(2));
+    if (!logsRateLimited) {
+      builder.logsRateLimit(0);
+    }
+    return builder.build();
   }
 
   /** A bootstrap address with nothing listening: the "broker down" case. */

@@ -39,9 +39,9 @@ final class ClientUnderTest implements AutoCloseable {
   }
 
   /** Builds a fresh client (closing the previous one) and, with the broker up, waits until it is connected. */
-  Tributary newClient(int bufferCapacity) {
+  Tributary newClient(int bufferCapacity, boolean logsRateLimited) {
     closeClient();
-    client = BenchClients.client(bootstrap, bufferCapacity);
+    client = BenchClients.client(bootstrap, bufferCapacity, logsRateLimited);
     if (brokerUp) {
       BenchClients.awaitConnected(client);
     }
@@ -50,8 +50,8 @@ final class ClientUnderTest implements AutoCloseable {
   }
 
   /**
-   * One line with what the stream's buffer did since {@link #newClient}: how many calls were
-   * accepted and how many dropped. Printed after each iteration so that the figures say which
+   * One line with what the stream did since {@link #newClient}: how many calls were accepted, how
+   * many dropped (buffer full) and how many rejected (rate limit, invalid). Printed after each iteration so that the figures say which
    * regime (accepting or overflowing) they measured.
    */
   String regime(StreamKind kind) {
@@ -59,10 +59,11 @@ final class ClientUnderTest implements AutoCloseable {
     TributaryStats.StreamStats was = before.stream(kind);
     long accepted = now.accepted() - was.accepted();
     long dropped = now.dropped() - was.dropped();
-    long total = accepted + dropped;
-    return String.format("[%s broker %s] calls=%d accepted=%d dropped=%d (%.1f%% dropped) sent=%d queued=%d",
-        kind.label(), brokerUp ? "up" : "down", total, accepted, dropped,
-        total == 0 ? 0.0 : 100.0 * dropped / total, now.sent() - was.sent(), now.queued());
+    long rejected = now.rejected() - was.rejected();
+    long total = accepted + dropped + rejected;
+    return String.format("[%s broker %s] calls=%d accepted=%d dropped=%d rejected=%d (%.1f%% accepted) sent=%d queued=%d",
+        kind.label(), brokerUp ? "up" : "down", total, accepted, dropped, rejected,
+        total == 0 ? 0.0 : 100.0 * accepted / total, now.sent() - was.sent(), now.queued());
   }
 
   private void closeClient() {

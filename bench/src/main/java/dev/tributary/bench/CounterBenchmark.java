@@ -51,7 +51,7 @@ public class CounterBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     fixture = ClientUnderTest.forBroker(broker);
-    client = fixture.newClient(dev.tributary.TributaryBuilder.DEFAULT_LOGS_BUFFER_CAPACITY);
+    client = fixture.newClient(dev.tributary.TributaryBuilder.DEFAULT_LOGS_BUFFER_CAPACITY, true);
     // The same instrument sendMetric registers: label names in sorted order.
     counter = client.counter(NAME).labelNames("method", "status").build();
     series = counter.labels("GET", "200");

@@ -51,7 +51,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * a broker the harness starts in a child JVM ({@code --in-jvm-broker}: in this JVM;
  * {@code --bootstrap}: one that is already running). {@code --quick}: 20,000 records, one round.
  *
- * <p>A run publishes N records and is timed from the first send to the last acknowledgement (SDK:
+ * <p>The SDK runs with its log rate limit turned off (by default it accepts 10 k records/s, far
+ * below what this harness offers). A run publishes N records and is timed from the first send to the last acknowledgement (SDK:
  * {@code flush} returned with nothing undelivered; bare: every callback ran). Rounds alternate
  * the order (bare then SDK, SDK then bare, ...) and each run has a fresh topic (3 partitions,
  * created up front) and a fresh producer or client that is connected before the clock starts; one
@@ -269,6 +270,8 @@ public final class LogThroughputHarness {
         .instanceId("bench-1")
         .logsTopic(topic)
         .logsBufferCapacity(capacity)
+        // The default limit (10 k/s) protects the broker from a log storm; this run is one on purpose.
+        .logsRateLimit(0)
         .closeTimeout(Duration.ofSeconds(10))
         .build();
     try {
@@ -407,7 +410,7 @@ public final class LogThroughputHarness {
 
     private static ConsumerRecord<byte[], byte[]> publishAndRead(String bootstrap, String topic, String message, long offset) {
       try (Tributary client = Tributary.builder().bootstrapServers(bootstrap).serviceName(SERVICE).instanceId("bench-1")
-          .logsTopic(topic).build()) {
+          .logsTopic(topic).logsRateLimit(0).build()) {
         client.sendLog(LogLevel.INFO, message);
         if (!client.flush(Duration.ofSeconds(30)).isComplete()) {
           throw new IllegalStateException("calibration record not delivered to " + bootstrap);

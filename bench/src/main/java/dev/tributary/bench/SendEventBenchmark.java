@@ -21,8 +21,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * Events use the durable producer (acks=all, idempotent), so the I/O thread drains them more
  * slowly than logs.
  *
- * <p>Each measurement iteration gets a fresh client, so that its buffer starts empty. Two regimes,
- * chosen by {@code buffer}: the default capacity (8192), where a caller that outruns the I/O thread
+ * <p>Events have no rate limit by default. Each measurement iteration gets a fresh client, so that
+ * its buffer starts empty. Two regimes, chosen by {@code buffer}: the default capacity (8192), where a caller that outruns the I/O thread
  * (or a broker that is down) soon turns every call into a counted drop, and a buffer large enough
  * that an iteration's calls are all accepted. The accepted/dropped counts of each iteration are
  * printed, so a figure can always be told apart as an accept or a drop cost.
@@ -53,7 +53,7 @@ public class SendEventBenchmark {
 
   @Setup(Level.Iteration)
   public void newClient() {
-    client = fixture.newClient(capacity(buffer));
+    client = fixture.newClient(capacity(buffer), true);
   }
 
   @TearDown(Level.Iteration)

@@ -20,11 +20,18 @@ import org.openjdk.jmh.annotations.TearDown;
  * Caller-thread cost of {@code sendLog(level, message, fields)}: building the entry, capturing
  * the context and offering it to the buffer. Target: at most 2 µs at p99, broker up or down.
  *
- * <p>Each measurement iteration gets a fresh client, so that its buffer starts empty. Two regimes,
- * chosen by {@code buffer}: the default capacity (8192), where a caller that outruns the I/O thread
- * (or a broker that is down) soon turns every call into a counted drop, and a buffer large enough
- * that an iteration's calls are all accepted. The accepted/dropped counts of each iteration are
- * printed, so a figure can always be told apart as an accept or a drop cost.
+ * <p>Each measurement iteration gets a fresh client, so that its buffer starts empty. Three
+ * regimes, chosen by {@code config}, because a caller in a loop is far faster than any limit:
+ * <ul>
+ *   <li>{@code defaults}: the default buffer (8192) and rate limit (10 k/s, burst 20 k): after the
+ *       burst almost every call is refused by the token bucket (counted as rejected);
+ *   <li>{@code unlimited}: the default buffer, no rate limit: a caller that outruns the I/O thread
+ *       (or a broker that is down) soon turns almost every call into a counted drop;
+ *   <li>{@code large}: no rate limit and a buffer large enough that an iteration's calls are all
+ *       accepted: the cost of the accepting path (and of the garbage a growing backlog makes).
+ * </ul>
+ * The accepted/dropped/rejected counts of each iteration are printed, so a figure can always be
+ * told apart as an accept, a drop or a rejection cost.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
@@ -38,9 +45,9 @@ public class SendLogBenchmark {
   @Param({"up", "down"})
   public String broker;
 
-  /** {@code default} (8192) or {@code large} ({@value #LARGE_BUFFER}). */
-  @Param({"default", "large"})
-  public String buffer;
+  /** {@code defaults}, {@code unlimited} or {@code large}; see the class comment. */
+  @Param({"defaults", "unlimited", "large"})
+  public String config;
 
   private ClientUnderTest fixture;
   private Tributary client;
@@ -52,7 +59,7 @@ public class SendLogBenchmark {
 
   @Setup(Level.Iteration)
   public void newClient() {
-    client = fixture.newClient(capacity(buffer));
+    client = fixture.newClient(capacity(config), config.equals("defaults"));
   }
 
   @TearDown(Level.Iteration)
@@ -70,11 +77,11 @@ public class SendLogBenchmark {
     return client.sendLog(LogLevel.INFO, BenchClients.LOG_MESSAGE, BenchClients.LOG_FIELDS);
   }
 
-  static int capacity(String buffer) {
-    return switch (buffer) {
-      case "default" -> dev.tributary.TributaryBuilder.DEFAULT_LOGS_BUFFER_CAPACITY;
+  static int capacity(String config) {
+    return switch (config) {
+      case "defaults", "unlimited" -> dev.tributary.TributaryBuilder.DEFAULT_LOGS_BUFFER_CAPACITY;
       case "large" -> LARGE_BUFFER;
-      default -> throw new IllegalArgumentException("buffer must be default or large, was " + buffer);
+      default -> throw new IllegalArgumentException("config must be defaults, unlimited or large, was " + config);
     };
   }
 }
