@@ -3,6 +3,7 @@ package dev.tributary.internal;
 import dev.tributary.OverflowPolicy;
 import dev.tributary.StreamKind;
 import dev.tributary.TributaryStats;
+import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * {@code flush} waits on.
  */
 final class Channel {
+  private static final int TAKE_BATCH = 256;
   final StreamKind kind;
   final boolean durable;
   private final ArrayBlockingQueue<Outbound> buffer;
@@ -42,6 +44,12 @@ final class Channel {
   final AtomicLong leftInSpool = new AtomicLong();
 
   // Owned by the I/O thread.
+  /** Records the I/O thread took from the buffer in one batch (one lock for many records). */
+  private final ArrayDeque<Outbound> taken;
+  /** At most a sixteenth of the capacity, so what the stream holds stays close to its capacity. */
+  private final int takeBatch;
+  /** {@code taken.size()}, readable by other threads for the stats. */
+  private volatile int takenCount;
   ProducerRecord<String, byte[]> pending;
   long retryAtNanos;
   long backoffMillis;
@@ -51,6 +59,8 @@ final class Channel {
     this.kind = kind;
     this.capacity = capacity;
     this.buffer = new ArrayBlockingQueue<>(capacity);
+    this.takeBatch = Math.max(1, Math.min(TAKE_BATCH, capacity / 16));
+    this.taken = new ArrayDeque<>(takeBatch);
     this.policy = policy;
     this.durable = durable;
   }
@@ -74,12 +84,19 @@ final class Channel {
     return false;
   }
 
+  /** The next record in order (I/O thread only). */
   Outbound poll() {
-    return buffer.poll();
+    Outbound next = taken.pollFirst();
+    if (next == null) {
+      buffer.drainTo(taken, takeBatch);
+      next = taken.pollFirst();
+    }
+    takenCount = taken.size();
+    return next;
   }
 
   boolean isIdle() {
-    return pending == null && buffer.isEmpty();
+    return pending == null && takenCount == 0 && buffer.isEmpty();
   }
 
   /** Records in the in-memory buffer (not counting the retry slot or the spool). */
@@ -89,12 +106,12 @@ final class Channel {
 
   /** Whether records wait in the in-memory buffer (not counting the retry slot). */
   boolean hasBuffered() {
-    return !buffer.isEmpty();
+    return takenCount > 0 || !buffer.isEmpty();
   }
 
   /** Records waiting: in the buffer, the retry slot, and (events) the spool. */
   int queued() {
-    return (int) Math.min(Integer.MAX_VALUE, buffer.size() + (pending == null ? 0 : 1) + spoolBacklog);
+    return (int) Math.min(Integer.MAX_VALUE, buffer.size() + takenCount + (pending == null ? 0 : 1) + spoolBacklog);
   }
 
   /** The overflow policy as configured ({@code drop-newest}, {@code drop-oldest}). */
@@ -109,8 +126,10 @@ final class Channel {
 
   /** Drops what is left (on shutdown, after the grace period); returns how many. */
   long abandonRemaining() {
-    long n = pending == null ? 0 : 1;
+    long n = (pending == null ? 0 : 1) + taken.size();
     pending = null;
+    taken.clear();
+    takenCount = 0;
     while (buffer.poll() != null) {
       n++;
     }

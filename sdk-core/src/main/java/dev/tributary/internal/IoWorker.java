@@ -62,7 +62,7 @@ final class IoWorker implements Runnable {
 
   private final Channel[] channels;
   private final Pipeline pipeline;
-  private final EnvelopeCodec codec = EnvelopeCodec.create();
+  private final EnvelopeCodec.Encoder encoder = EnvelopeCodec.create().newEncoder();
   private final int maxRecordBytes;
   private final Function<Boolean, Producer<String, byte[]>> producerFactory;
   private final ThrottledLog throttled = new ThrottledLog(LOG, 30_000);
@@ -75,6 +75,7 @@ final class IoWorker implements Runnable {
 
   private volatile Thread thread;
   private volatile boolean idle;
+  private volatile boolean wakeRequested;
   private volatile boolean shuttingDown;
   private volatile long deadlineNanos;
   private volatile boolean terminated;
@@ -155,17 +156,22 @@ final class IoWorker implements Runnable {
     t.start();
   }
 
-  /** Wakes the thread if it is parked; cheap when it is not. */
+  /** Wakes the thread if it is parked, at most once per park; cheap when it is not. */
   void wake() {
     Thread t = thread;
-    if (idle && t != null) {
+    if (idle && !wakeRequested && t != null) {
+      wakeRequested = true;
       LockSupport.unpark(t);
     }
   }
 
-  /** Called by callers after an offer: wakes the thread only when the buffer passed its watermark. */
+  /**
+   * Called by callers after an offer: wakes the thread only when the buffer passed its watermark,
+   * and never a stream that is backing off (Kafka away: waking it would only cost the caller a
+   * system call per record).
+   */
   void nudge(Channel c) {
-    if (idle && c.bufferSize() >= Math.min(BATCH, c.capacity / 2)) {
+    if (idle && !wakeRequested && c.pending == null && c.bufferSize() >= Math.min(BATCH, c.capacity / 2)) {
       wake();
     }
   }
@@ -273,6 +279,7 @@ final class IoWorker implements Runnable {
     if (stopping) {
       wait = Math.min(wait, Math.max(0, deadlineNanos - now));
     }
+    wakeRequested = false;
     idle = true;
     try {
       // Re-check after publishing 'idle': a caller that offered before seeing it will not wake us;
@@ -376,7 +383,7 @@ final class IoWorker implements Runnable {
     Envelope envelope;
     try {
       envelope = item.envelope(pipeline);
-      value = codec.encode(envelope);
+      value = encoder.encode(envelope);
     } catch (RuntimeException | StackOverflowError | LinkageError e) {
       c.rejectedLater.incrementAndGet();
       throttled.warn("encode:" + c.kind, "Tributary: could not encode a {} record; dropped it", c.kind.label(), e);

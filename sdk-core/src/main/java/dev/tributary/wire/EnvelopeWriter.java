@@ -1,6 +1,7 @@
 package dev.tributary.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +10,69 @@ import java.util.Map;
 final class EnvelopeWriter {
   private EnvelopeWriter() {}
 
+  /** Field names, quoted and encoded once (the writer runs for every record). */
+  static final class F {
+    static final SerializedString TIMESTAMP = new SerializedString("@timestamp");
+    static final SerializedString BUCKETS = new SerializedString("buckets");
+    static final SerializedString CHECKS = new SerializedString("checks");
+    static final SerializedString COUNT = new SerializedString("count");
+    static final SerializedString DETAIL = new SerializedString("detail");
+    static final SerializedString DOMAIN = new SerializedString("domain");
+    static final SerializedString ENTITY_ID = new SerializedString("entity_id");
+    static final SerializedString ENVIRONMENT = new SerializedString("environment");
+    static final SerializedString ERROR = new SerializedString("error");
+    static final SerializedString EVENT = new SerializedString("event");
+    static final SerializedString FILE = new SerializedString("file");
+    static final SerializedString FUNCTION = new SerializedString("function");
+    static final SerializedString HEALTH = new SerializedString("health");
+    static final SerializedString HELP = new SerializedString("help");
+    static final SerializedString ID = new SerializedString("id");
+    static final SerializedString INTERVAL_MS = new SerializedString("interval_ms");
+    static final SerializedString LE = new SerializedString("le");
+    static final SerializedString LEVEL = new SerializedString("level");
+    static final SerializedString LINE = new SerializedString("line");
+    static final SerializedString LOG = new SerializedString("log");
+    static final SerializedString LOGGER = new SerializedString("logger");
+    static final SerializedString MESSAGE = new SerializedString("message");
+    static final SerializedString METRIC = new SerializedString("metric");
+    static final SerializedString NAME = new SerializedString("name");
+    static final SerializedString NODE = new SerializedString("node");
+    static final SerializedString ORIGIN = new SerializedString("origin");
+    static final SerializedString PROCESS = new SerializedString("process");
+    static final SerializedString QUANTILE = new SerializedString("quantile");
+    static final SerializedString QUANTILES = new SerializedString("quantiles");
+    static final SerializedString RUN = new SerializedString("run");
+    static final SerializedString SCHEMA = new SerializedString("schema");
+    static final SerializedString SEQ = new SerializedString("seq");
+    static final SerializedString SERVICE = new SerializedString("service");
+    static final SerializedString STACK_TRACE = new SerializedString("stack_trace");
+    static final SerializedString START = new SerializedString("start");
+    static final SerializedString STARTED = new SerializedString("started");
+    static final SerializedString STATUS = new SerializedString("status");
+    static final SerializedString STREAM = new SerializedString("stream");
+    static final SerializedString SUM = new SerializedString("sum");
+    static final SerializedString TAGS = new SerializedString("tags");
+    static final SerializedString THREAD = new SerializedString("thread");
+    static final SerializedString TRIBUTARY = new SerializedString("tributary");
+    static final SerializedString TYPE = new SerializedString("type");
+    static final SerializedString UNIT = new SerializedString("unit");
+    static final SerializedString UPTIME_MS = new SerializedString("uptime_ms");
+    static final SerializedString VALUE = new SerializedString("value");
+    static final SerializedString VERSION = new SerializedString("version");
+    static final SerializedString CORRELATION = new SerializedString("correlation");
+    static final SerializedString TRACE = new SerializedString("trace");
+    static final SerializedString SPAN = new SerializedString("span");
+    static final SerializedString LABELS = new SerializedString("labels");
+    static final SerializedString FIELDS = new SerializedString("fields");
+    static final SerializedString ATTRIBUTES = new SerializedString("attributes");
+
+    private F() {}
+  }
+
   static void write(JsonGenerator gen, Envelope envelope) throws IOException {
     gen.writeStartObject();
-    gen.writeStringField("@timestamp", Timestamps.format(envelope.timestamp()));
+    gen.writeFieldName(F.TIMESTAMP);
+    gen.writeString(Timestamps.format(envelope.timestamp()));
     writeHeader(gen, envelope);
     switch (envelope.type()) {
       case LOG -> writeLog(gen, (LogEnvelope) envelope);
@@ -23,75 +84,104 @@ final class EnvelopeWriter {
   }
 
   private static void writeHeader(JsonGenerator gen, Envelope e) throws IOException {
-    gen.writeObjectFieldStart("tributary");
-    gen.writeStringField("schema", EnvelopeCodec.SCHEMA_VERSION);
-    gen.writeStringField("type", e.type().wireName());
-    gen.writeStringField("run", e.source().runId());
-    gen.writeStringField("stream", e.stream());
-    gen.writeNumberField("seq", e.seq());
+    gen.writeFieldName(F.TRIBUTARY);
+    gen.writeStartObject();
+    gen.writeFieldName(F.SCHEMA);
+    gen.writeString(EnvelopeCodec.SCHEMA_VERSION);
+    gen.writeFieldName(F.TYPE);
+    gen.writeString(e.type().wireName());
+    gen.writeFieldName(F.RUN);
+    gen.writeString(e.source().runId());
+    gen.writeFieldName(F.STREAM);
+    gen.writeString(e.stream());
+    gen.writeFieldName(F.SEQ);
+    gen.writeNumber(e.seq());
     gen.writeEndObject();
 
     Source s = e.source();
-    gen.writeObjectFieldStart("service");
-    gen.writeStringField("name", s.service());
+    gen.writeFieldName(F.SERVICE);
+    gen.writeStartObject();
+    gen.writeFieldName(F.NAME);
+    gen.writeString(s.service());
     if (s.version() != null) {
-      gen.writeStringField("version", s.version());
+      gen.writeFieldName(F.VERSION);
+      gen.writeString(s.version());
     }
     if (s.environment() != null) {
-      gen.writeStringField("environment", s.environment());
+      gen.writeFieldName(F.ENVIRONMENT);
+      gen.writeString(s.environment());
     }
-    gen.writeObjectFieldStart("node");
-    gen.writeStringField("name", s.instance());
+    gen.writeFieldName(F.NODE);
+    gen.writeStartObject();
+    gen.writeFieldName(F.NAME);
+    gen.writeString(s.instance());
     gen.writeEndObject();
     gen.writeEndObject();
   }
 
   private static void writeLog(JsonGenerator gen, LogEnvelope e) throws IOException {
-    gen.writeObjectFieldStart("log");
-    gen.writeStringField("level", e.level());
+    gen.writeFieldName(F.LOG);
+    gen.writeStartObject();
+    gen.writeFieldName(F.LEVEL);
+    gen.writeString(e.level());
     if (e.logger() != null) {
-      gen.writeStringField("logger", e.logger());
+      gen.writeFieldName(F.LOGGER);
+      gen.writeString(e.logger());
     }
     if (e.origin() != null) {
       LogEnvelope.LogOrigin o = e.origin();
-      gen.writeObjectFieldStart("origin");
-      gen.writeObjectFieldStart("file");
+      gen.writeFieldName(F.ORIGIN);
+      gen.writeStartObject();
+      gen.writeFieldName(F.FILE);
+      gen.writeStartObject();
       if (o.fileName() != null) {
-        gen.writeStringField("name", o.fileName());
+        gen.writeFieldName(F.NAME);
+        gen.writeString(o.fileName());
       }
-      gen.writeNumberField("line", o.line());
+      gen.writeFieldName(F.LINE);
+      gen.writeNumber(o.line());
       gen.writeEndObject();
       if (o.function() != null) {
-        gen.writeStringField("function", o.function());
+        gen.writeFieldName(F.FUNCTION);
+        gen.writeString(o.function());
       }
       gen.writeEndObject();
     }
     gen.writeEndObject();
-    gen.writeStringField("message", e.message());
+    gen.writeFieldName(F.MESSAGE);
+    gen.writeString(e.message());
     if (e.thread() != null) {
-      gen.writeObjectFieldStart("process");
-      gen.writeObjectFieldStart("thread");
-      gen.writeStringField("name", e.thread());
+      gen.writeFieldName(F.PROCESS);
+      gen.writeStartObject();
+      gen.writeFieldName(F.THREAD);
+      gen.writeStartObject();
+      gen.writeFieldName(F.NAME);
+      gen.writeString(e.thread());
       gen.writeEndObject();
       gen.writeEndObject();
     }
     if (e.error() != null) {
       LogEnvelope.ErrorInfo err = e.error();
-      gen.writeObjectFieldStart("error");
-      gen.writeStringField("type", err.type());
+      gen.writeFieldName(F.ERROR);
+      gen.writeStartObject();
+      gen.writeFieldName(F.TYPE);
+      gen.writeString(err.type());
       if (err.message() != null) {
-        gen.writeStringField("message", err.message());
+        gen.writeFieldName(F.MESSAGE);
+        gen.writeString(err.message());
       }
       if (err.stackTrace() != null) {
-        gen.writeStringField("stack_trace", err.stackTrace());
+        gen.writeFieldName(F.STACK_TRACE);
+        gen.writeString(err.stackTrace());
       }
       gen.writeEndObject();
     }
     writeContext(gen, e.correlationId(), e.traceId(), e.spanId());
-    writeStringMap(gen, "labels", e.labels());
-    writeValueMap(gen, "fields", e.fields());
+    writeStringMap(gen, F.LABELS, e.labels());
+    writeValueMap(gen, F.FIELDS, e.fields());
     if (!e.tags().isEmpty()) {
-      gen.writeArrayFieldStart("tags");
+      gen.writeFieldName(F.TAGS);
+      gen.writeStartArray();
       for (String tag : e.tags()) {
         gen.writeString(tag);
       }
@@ -100,30 +190,42 @@ final class EnvelopeWriter {
   }
 
   private static void writeEvent(JsonGenerator gen, EventEnvelope e) throws IOException {
-    gen.writeObjectFieldStart("event");
-    gen.writeStringField("domain", e.domain());
-    gen.writeStringField("name", e.name());
+    gen.writeFieldName(F.EVENT);
+    gen.writeStartObject();
+    gen.writeFieldName(F.DOMAIN);
+    gen.writeString(e.domain());
+    gen.writeFieldName(F.NAME);
+    gen.writeString(e.name());
     if (e.entityId() != null) {
-      gen.writeStringField("entity_id", e.entityId());
+      gen.writeFieldName(F.ENTITY_ID);
+      gen.writeString(e.entityId());
     }
     gen.writeEndObject();
     writeContext(gen, e.correlationId(), e.traceId(), e.spanId());
-    writeValueMap(gen, "attributes", e.attributes());
+    writeValueMap(gen, F.ATTRIBUTES, e.attributes());
   }
 
   private static void writeHealth(JsonGenerator gen, HealthEnvelope e) throws IOException {
-    gen.writeObjectFieldStart("health");
-    gen.writeStringField("status", e.status().name());
-    gen.writeStringField("started", Timestamps.format(e.startedAt()));
-    gen.writeNumberField("uptime_ms", e.uptimeMillis());
-    gen.writeNumberField("interval_ms", e.intervalMillis());
+    gen.writeFieldName(F.HEALTH);
+    gen.writeStartObject();
+    gen.writeFieldName(F.STATUS);
+    gen.writeString(e.status().name());
+    gen.writeFieldName(F.STARTED);
+    gen.writeString(Timestamps.format(e.startedAt()));
+    gen.writeFieldName(F.UPTIME_MS);
+    gen.writeNumber(e.uptimeMillis());
+    gen.writeFieldName(F.INTERVAL_MS);
+    gen.writeNumber(e.intervalMillis());
     if (!e.checks().isEmpty()) {
-      gen.writeObjectFieldStart("checks");
+      gen.writeFieldName(F.CHECKS);
+      gen.writeStartObject();
       for (Map.Entry<String, HealthEnvelope.Check> c : e.checks().entrySet()) {
         gen.writeObjectFieldStart(c.getKey());
-        gen.writeStringField("status", c.getValue().status().name());
+        gen.writeFieldName(F.STATUS);
+        gen.writeString(c.getValue().status().name());
         if (c.getValue().detail() != null) {
-          gen.writeStringField("detail", c.getValue().detail());
+          gen.writeFieldName(F.DETAIL);
+          gen.writeString(c.getValue().detail());
         }
         gen.writeEndObject();
       }
@@ -133,47 +235,58 @@ final class EnvelopeWriter {
   }
 
   private static void writeMetric(JsonGenerator gen, MetricEnvelope e) throws IOException {
-    gen.writeObjectFieldStart("metric");
-    gen.writeStringField("name", e.name());
-    gen.writeStringField("type", e.kind().wireName());
+    gen.writeFieldName(F.METRIC);
+    gen.writeStartObject();
+    gen.writeFieldName(F.NAME);
+    gen.writeString(e.name());
+    gen.writeFieldName(F.TYPE);
+    gen.writeString(e.kind().wireName());
     if (e.help() != null) {
-      gen.writeStringField("help", e.help());
+      gen.writeFieldName(F.HELP);
+      gen.writeString(e.help());
     }
     if (e.unit() != null) {
-      gen.writeStringField("unit", e.unit());
+      gen.writeFieldName(F.UNIT);
+      gen.writeString(e.unit());
     }
-    gen.writeStringField("start", Timestamps.format(e.startTimestamp()));
+    gen.writeFieldName(F.START);
+    gen.writeString(Timestamps.format(e.startTimestamp()));
     switch (e.kind()) {
       case COUNTER, GAUGE -> {
-        gen.writeFieldName("value");
+        gen.writeFieldName(F.VALUE);
         writeDouble(gen, e.value());
       }
       case HISTOGRAM -> {
         MetricEnvelope.Histogram h = e.histogram();
-        gen.writeNumberField("count", h.count());
-        gen.writeFieldName("sum");
+        gen.writeFieldName(F.COUNT);
+        gen.writeNumber(h.count());
+        gen.writeFieldName(F.SUM);
         writeDouble(gen, h.sum());
-        gen.writeArrayFieldStart("buckets");
+        gen.writeFieldName(F.BUCKETS);
+        gen.writeStartArray();
         for (MetricEnvelope.Bucket b : h.buckets()) {
           gen.writeStartObject();
-          gen.writeFieldName("le");
+          gen.writeFieldName(F.LE);
           writeDouble(gen, b.upperBound());
-          gen.writeNumberField("count", b.cumulativeCount());
+          gen.writeFieldName(F.COUNT);
+          gen.writeNumber(b.cumulativeCount());
           gen.writeEndObject();
         }
         gen.writeEndArray();
       }
       case SUMMARY -> {
         MetricEnvelope.Summary s = e.summary();
-        gen.writeNumberField("count", s.count());
-        gen.writeFieldName("sum");
+        gen.writeFieldName(F.COUNT);
+        gen.writeNumber(s.count());
+        gen.writeFieldName(F.SUM);
         writeDouble(gen, s.sum());
-        gen.writeArrayFieldStart("quantiles");
+        gen.writeFieldName(F.QUANTILES);
+        gen.writeStartArray();
         for (MetricEnvelope.Quantile q : s.quantiles()) {
           gen.writeStartObject();
-          gen.writeFieldName("quantile");
+          gen.writeFieldName(F.QUANTILE);
           writeDouble(gen, q.quantile());
-          gen.writeFieldName("value");
+          gen.writeFieldName(F.VALUE);
           writeDouble(gen, q.value());
           gen.writeEndObject();
         }
@@ -181,36 +294,39 @@ final class EnvelopeWriter {
       }
     }
     gen.writeEndObject();
-    writeStringMap(gen, "labels", e.labels());
+    writeStringMap(gen, F.LABELS, e.labels());
   }
 
   private static void writeContext(JsonGenerator gen, String correlationId, String traceId, String spanId)
       throws IOException {
-    writeIdObject(gen, "correlation", correlationId);
-    writeIdObject(gen, "trace", traceId);
-    writeIdObject(gen, "span", spanId);
+    writeIdObject(gen, F.CORRELATION, correlationId);
+    writeIdObject(gen, F.TRACE, traceId);
+    writeIdObject(gen, F.SPAN, spanId);
   }
 
-  private static void writeIdObject(JsonGenerator gen, String name, String id) throws IOException {
+  private static void writeIdObject(JsonGenerator gen, SerializedString name, String id) throws IOException {
     if (id != null) {
-      gen.writeObjectFieldStart(name);
-      gen.writeStringField("id", id);
+      gen.writeFieldName(name);
+      gen.writeStartObject();
+      gen.writeFieldName(F.ID);
+      gen.writeString(id);
       gen.writeEndObject();
     }
   }
 
-  private static void writeStringMap(JsonGenerator gen, String name, Map<String, String> map) throws IOException {
+  private static void writeStringMap(JsonGenerator gen, SerializedString name, Map<String, String> map) throws IOException {
     if (map.isEmpty()) {
       return;
     }
-    gen.writeObjectFieldStart(name);
+    gen.writeFieldName(name);
+    gen.writeStartObject();
     for (Map.Entry<String, String> entry : map.entrySet()) {
       gen.writeStringField(entry.getKey(), entry.getValue());
     }
     gen.writeEndObject();
   }
 
-  private static void writeValueMap(JsonGenerator gen, String name, Map<String, Object> map) throws IOException {
+  private static void writeValueMap(JsonGenerator gen, SerializedString name, Map<String, Object> map) throws IOException {
     if (map.isEmpty()) {
       return;
     }
