@@ -130,6 +130,7 @@ public final class ElasticsearchSidecar implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     loop.close();
+    handler.close();
     deadLetters.close();
     transport.close();
     http.close();

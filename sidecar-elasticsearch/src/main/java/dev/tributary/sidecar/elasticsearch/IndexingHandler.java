@@ -19,6 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,14 +56,18 @@ import org.slf4j.LoggerFactory;
  *       assigned partitions are paused; they resume when a request succeeds again and the buffer is
  *       below half its bound.</li>
  * </ol>
- * A synchronous bulk on the consume thread keeps the ordering and the bookkeeping simple; a bulk
- * is bounded by the request timeout, far below {@code max.poll.interval.ms}.
+ * At most one bulk is in flight, on the {@code tributary-elasticsearch-bulk} thread; all
+ * bookkeeping (offsets, retries, dead letters) stays on the consume thread, which hands a batch over
+ * and takes its result back through a {@link Future}. Waiting for a bulk is bounded by the request
+ * timeout, far below {@code max.poll.interval.ms}.
  */
 final class IndexingHandler implements RecordHandler {
   private static final Logger LOG = LoggerFactory.getLogger(IndexingHandler.class);
   /** How long one handle() may keep sending bulks before it returns to poll. */
   private static final long FLUSH_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(2);
   private static final Duration DLQ_ACK_TIMEOUT = Duration.ofSeconds(10);
+  /** A bound on waiting for a bulk in flight, far above any request timeout. */
+  private static final long COLLECT_TIMEOUT_MINUTES = 10;
 
   /** Everything the handler needs from the configuration. */
   record Options(int maxActions, int maxBytes, Duration interval, int maxBufferedRecords, long maxBufferedBytes,
@@ -90,6 +99,11 @@ final class IndexingHandler implements RecordHandler {
   private long nextRequestNanos;
   private boolean pausedByUs;
   private long nextDeadLetterNanos;
+
+  private Future<BulkWriter.Result> inFlight;
+  private List<BulkItem> inFlightBatch;
+  private long inFlightStart;
+  private ExecutorService sender; // created on the first bulk, shut down by close()
 
   private volatile boolean draining;
   private final CountDownLatch drained = new CountDownLatch(1);
@@ -215,67 +229,133 @@ final class IndexingHandler implements RecordHandler {
 
   // --- bulks -----------------------------------------------------------------------------------
 
+  /**
+   * Sends what is due, one bulk in flight at a time. Under load (the poll returned a full batch) the
+   * last bulk is left in flight and the consume thread goes back to poll and decode the next batch
+   * while Elasticsearch indexes: double buffering, so the server, not this thread, sets the pace.
+   * When caught up there is nothing better to do, so the bulk is awaited at once (lowest latency,
+   * and the offsets are committed right away).
+   */
   private void flush(boolean caughtUp) throws InterruptedException {
     long start = nanoTime.getAsLong();
+    if (inFlight != null && inFlight.isDone()) {
+      collect();
+    }
     while (true) {
       long now = nanoTime.getAsLong();
+      if (inFlight != null) {
+        if (!hasBatch(now, caughtUp)) {
+          break;
+        }
+        collect(); // the next bulk waits for this one: at most one in flight
+        continue;
+      }
       if (now - nextRequestNanos < 0 || now - start > FLUSH_BUDGET_NANOS) {
-        return;
+        break;
       }
       List<BulkItem> batch = takeBatch(now, caughtUp);
       if (batch.isEmpty()) {
-        return;
+        break;
       }
-      long t0 = nanoTime.getAsLong();
-      BulkWriter.Result result = writer.send(batch);
-      long t1 = nanoTime.getAsLong();
-      double seconds = (t1 - t0) / 1e9;
-      if (result.failed()) {
-        metrics.bulk("failed", seconds);
-        metrics.retries(result.status(), batch.size());
-        for (BulkItem item : batch) {
-          item.notBefore = t1;
-          retrying.add(item);
+      inFlightBatch = batch;
+      inFlightStart = nanoTime.getAsLong();
+      inFlight = sender().submit(() -> writer.send(batch));
+    }
+    if (inFlight != null && (caughtUp || draining)) {
+      collect();
+    }
+  }
+
+  private ExecutorService sender() {
+    if (sender == null) {
+      sender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "tributary-elasticsearch-bulk");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    return sender;
+  }
+
+  /** Waits for the bulk in flight (bounded: the request has its own timeout) and books its result. */
+  private void collect() throws InterruptedException {
+    List<BulkItem> batch = inFlightBatch;
+    BulkWriter.Result result;
+    try {
+      result = inFlight.get(COLLECT_TIMEOUT_MINUTES, TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      result = new BulkWriter.Result(null, "bulk failed: " + e.getCause(), 0);
+    } catch (TimeoutException e) {
+      inFlight.cancel(true);
+      result = new BulkWriter.Result(null, "no bulk answer within " + COLLECT_TIMEOUT_MINUTES + " minutes", 0);
+    } finally {
+      inFlight = null;
+      inFlightBatch = null;
+    }
+    complete(batch, result, inFlightStart, nanoTime.getAsLong());
+  }
+
+  private void complete(List<BulkItem> batch, BulkWriter.Result result, long t0, long t1) {
+    double seconds = (t1 - t0) / 1e9;
+    if (result.failed()) {
+      metrics.bulk("failed", seconds);
+      metrics.retries(result.status(), batch.size());
+      for (BulkItem item : batch) {
+        item.notBefore = t1;
+        retrying.add(item);
+      }
+      failed(result.failure(), result.status());
+      return;
+    }
+    succeeded();
+    boolean partial = false;
+    Map<String, Integer> indexedByKind = new HashMap<>(4);
+    for (int i = 0; i < batch.size(); i++) {
+      BulkItem item = batch.get(i);
+      BulkWriter.ItemResult r = result.items().get(i);
+      switch (r.outcome()) {
+        case INDEXED -> {
+          item.slot.done();
+          release(item);
+          indexedByKind.merge(item.kind, 1, Integer::sum);
         }
-        failed(result.failure(), result.status());
-        return;
-      }
-      succeeded();
-      boolean partial = false;
-      Map<String, Integer> indexedByKind = new HashMap<>(4);
-      for (int i = 0; i < batch.size(); i++) {
-        BulkItem item = batch.get(i);
-        BulkWriter.ItemResult r = result.items().get(i);
-        switch (r.outcome()) {
-          case INDEXED -> {
-            item.slot.done();
-            release(item);
-            indexedByKind.merge(item.kind, 1, Integer::sum);
-          }
-          case RETRY -> {
-            partial = true;
-            item.attempts++;
-            metrics.retry(r.status());
-            boolean forever = r.status() == 429 || r.status() == 503 || r.status() == 401 || r.status() == 403;
-            if (!forever && options.maxAttempts() > 0 && item.attempts >= options.maxAttempts()) {
-              deadLetter(item, "retries_exhausted", r.error() + " (after " + item.attempts + " attempts)", t1);
-            } else {
-              item.notBefore = t1 + backoff.delayNanos(item.attempts);
-              retrying.add(item);
-              if (item.attempts == 1 || item.attempts % 10 == 0) {
-                LOG.warn("document {} in {} will be retried (attempt {}): {}", item.id, item.index, item.attempts, r.error());
-              }
+        case RETRY -> {
+          partial = true;
+          item.attempts++;
+          metrics.retry(r.status());
+          boolean forever = r.status() == 429 || r.status() == 503 || r.status() == 401 || r.status() == 403;
+          if (!forever && options.maxAttempts() > 0 && item.attempts >= options.maxAttempts()) {
+            deadLetter(item, "retries_exhausted", r.error() + " (after " + item.attempts + " attempts)", t1);
+          } else {
+            item.notBefore = t1 + backoff.delayNanos(item.attempts);
+            retrying.add(item);
+            if (item.attempts == 1 || item.attempts % 10 == 0) {
+              LOG.warn("document {} in {} will be retried (attempt {}): {}", item.id, item.index, item.attempts, r.error());
             }
           }
-          case REJECTED -> {
-            partial = true;
-            deadLetter(item, r.reason(), r.error(), t1);
-          }
+        }
+        case REJECTED -> {
+          partial = true;
+          deadLetter(item, r.reason(), r.error(), t1);
         }
       }
-      indexedByKind.forEach(metrics::indexed);
-      metrics.bulk(partial ? "partial" : "ok", seconds);
     }
+    indexedByKind.forEach(metrics::indexed);
+    metrics.bulk(partial ? "partial" : "ok", seconds);
+  }
+
+  /** Whether {@link #takeBatch} would return something now. */
+  private boolean hasBatch(long now, boolean caughtUp) {
+    for (BulkItem item : retrying) {
+      if (now - item.notBefore >= 0) {
+        return true;
+      }
+    }
+    if (fresh.isEmpty()) {
+      return false;
+    }
+    return fresh.size() >= options.maxActions() || freshBytesAtLeast(options.maxBytes()) || caughtUp
+        || now - oldestFreshNanos >= options.interval().toNanos();
   }
 
   /**
@@ -415,6 +495,13 @@ final class IndexingHandler implements RecordHandler {
   public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
     // What is not acknowledged is dropped: the next owner re-reads it from the committed offset,
     // and the ids make that an overwrite.
+    if (inFlight != null) {
+      try {
+        collect(); // book what Elasticsearch acknowledged before dropping the rest
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     Set<TopicPartition> gone = new HashSet<>(partitions);
     dropIf(fresh, gone);
     dropIf(retrying, gone);
@@ -445,6 +532,13 @@ final class IndexingHandler implements RecordHandler {
   boolean drain(Duration timeout) throws InterruptedException {
     draining = true;
     return drained.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops the bulk thread (after the consume loop has stopped). */
+  void close() {
+    if (sender != null) {
+      sender.shutdownNow();
+    }
   }
 
   /** Templates installed and the last request answered. */

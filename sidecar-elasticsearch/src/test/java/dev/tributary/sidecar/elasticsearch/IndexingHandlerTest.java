@@ -83,6 +83,7 @@ class IndexingHandlerTest {
 
   @AfterEach
   void tearDown() {
+    handler.close();
     server.stop(0);
     transport.close();
     deadLetters.close();
