@@ -68,6 +68,7 @@ public final class EnvelopeCodec {
   /** See {@link #newEncoder()}. */
   public final class Encoder {
     private final ByteArrayBuilder out = new ByteArrayBuilder(1024);
+    private final HeaderCache headers = new HeaderCache(json);
     private JsonGenerator gen;
 
     private Encoder() {}
@@ -79,7 +80,7 @@ public final class EnvelopeCodec {
           gen = json.createGenerator(out);
         }
         out.reset();
-        EnvelopeWriter.write(gen, envelope);
+        EnvelopeWriter.write(gen, envelope, headers);
         gen.flush();
         return out.toByteArray();
       } catch (IOException e) {

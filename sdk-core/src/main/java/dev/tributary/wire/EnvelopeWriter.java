@@ -70,10 +70,23 @@ final class EnvelopeWriter {
   }
 
   static void write(JsonGenerator gen, Envelope envelope) throws IOException {
+    write(gen, envelope, null);
+  }
+
+  /**
+   * Writes an envelope; with a {@link HeaderCache} the sender's part of the header, the same for
+   * every record of a stream, is written from bytes encoded once.
+   */
+  static void write(JsonGenerator gen, Envelope envelope, HeaderCache cache) throws IOException {
     gen.writeStartObject();
     gen.writeFieldName(F.TIMESTAMP);
-    gen.writeString(Timestamps.format(envelope.timestamp()));
-    writeHeader(gen, envelope);
+    byte[] timestamp = Timestamps.formatAscii(envelope.timestamp());
+    gen.writeRawUTF8String(timestamp, 0, timestamp.length);
+    if (cache == null) {
+      writeHeader(gen, envelope);
+    } else {
+      cache.write(gen, envelope);
+    }
     switch (envelope.type()) {
       case LOG -> writeLog(gen, (LogEnvelope) envelope);
       case METRIC -> writeMetric(gen, (MetricEnvelope) envelope);
@@ -83,22 +96,25 @@ final class EnvelopeWriter {
     gen.writeEndObject();
   }
 
-  private static void writeHeader(JsonGenerator gen, Envelope e) throws IOException {
+  static void writeHeader(JsonGenerator gen, Envelope e) throws IOException {
+    writeHeader(gen, e.type(), e.source(), e.stream(), e.seq());
+  }
+
+  static void writeHeader(JsonGenerator gen, EnvelopeType type, Source s, String stream, long seq) throws IOException {
     gen.writeFieldName(F.TRIBUTARY);
     gen.writeStartObject();
     gen.writeFieldName(F.SCHEMA);
     gen.writeString(EnvelopeCodec.SCHEMA_VERSION);
     gen.writeFieldName(F.TYPE);
-    gen.writeString(e.type().wireName());
+    gen.writeString(type.wireName());
     gen.writeFieldName(F.RUN);
-    gen.writeString(e.source().runId());
+    gen.writeString(s.runId());
     gen.writeFieldName(F.STREAM);
-    gen.writeString(e.stream());
+    gen.writeString(stream);
     gen.writeFieldName(F.SEQ);
-    gen.writeNumber(e.seq());
+    gen.writeNumber(seq);
     gen.writeEndObject();
 
-    Source s = e.source();
     gen.writeFieldName(F.SERVICE);
     gen.writeStartObject();
     gen.writeFieldName(F.NAME);

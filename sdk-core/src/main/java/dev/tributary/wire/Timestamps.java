@@ -19,6 +19,11 @@ public final class Timestamps {
 
   /** Formats epoch milliseconds as {@code yyyy-MM-ddTHH:mm:ss.SSSZ} (years 0000-9999). */
   public static String format(long epochMillis) {
+    return new String(formatAscii(epochMillis), java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  /** {@link #format(long)} as ASCII bytes, for writers that take encoded text. */
+  static byte[] formatAscii(long epochMillis) {
     long days = Math.floorDiv(epochMillis, MILLIS_PER_DAY);
     int millisOfDay = (int) Math.floorMod(epochMillis, MILLIS_PER_DAY);
     // civil_from_days
@@ -32,7 +37,7 @@ public final class Timestamps {
     int month = (int) (mp < 10 ? mp + 3 : mp - 9);
     long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
     if (year < 0 || year > 9999) {
-      return Instant.ofEpochMilli(epochMillis).toString();
+      return Instant.ofEpochMilli(epochMillis).toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
     int hour = millisOfDay / 3_600_000;
     int minute = millisOfDay / 60_000 % 60;
@@ -55,7 +60,7 @@ public final class Timestamps {
     b[21] = (byte) ('0' + milli / 10 % 10);
     b[22] = (byte) ('0' + milli % 10);
     b[23] = 'Z';
-    return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+    return b;
   }
 
   /**

@@ -1,0 +1,58 @@
+package dev.tributary.wire;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
+import java.io.IOException;
+import java.io.StringWriter;
+
+/**
+ * The {@code tributary} and {@code service} members of an envelope, encoded once per sender,
+ * stream and type: escaping the run id, service and instance names again for every record was
+ * the largest single cost of the SDK's I/O thread. The bytes come from {@link EnvelopeWriter}
+ * itself, so the output is identical to the uncached path. One entry, for one thread's loop.
+ */
+final class HeaderCache {
+  private final JsonFactory json;
+  private Source source;
+  private String stream;
+  private EnvelopeType type;
+  /** {@code {"schema":..,"type":..,"run":..,"stream":..,"seq":} without the number and the brace. */
+  private SerializedString tributaryPrefix;
+  private SerializedString service;
+
+  HeaderCache(JsonFactory json) {
+    this.json = json;
+  }
+
+  void write(JsonGenerator gen, Envelope e) throws IOException {
+    if (e.source() != source || !e.stream().equals(stream) || e.type() != type) {
+      refresh(e);
+    }
+    gen.writeFieldName(EnvelopeWriter.F.TRIBUTARY);
+    gen.writeRawValue(tributaryPrefix);
+    gen.writeRaw(Long.toString(e.seq()));
+    gen.writeRaw('}');
+    gen.writeFieldName(EnvelopeWriter.F.SERVICE);
+    gen.writeRawValue(service);
+  }
+
+  private void refresh(Envelope e) throws IOException {
+    StringWriter out = new StringWriter(256);
+    try (JsonGenerator g = json.createGenerator(out)) {
+      g.writeStartObject();
+      EnvelopeWriter.writeHeader(g, e.type(), e.source(), e.stream(), 0);
+      g.writeEndObject();
+    }
+    // {"tributary":{...,"seq":0},"service":{...}}
+    String text = out.toString();
+    String tributaryStart = "{\"tributary\":";
+    String seqEnd = "\"seq\":0},\"service\":";
+    int seqAt = text.indexOf(seqEnd);
+    tributaryPrefix = new SerializedString(text.substring(tributaryStart.length(), seqAt + "\"seq\":".length()));
+    service = new SerializedString(text.substring(seqAt + seqEnd.length(), text.length() - 1));
+    source = e.source();
+    stream = e.stream();
+    type = e.type();
+  }
+}
