@@ -242,6 +242,18 @@ final class SearchServer implements AutoCloseable {
     process = null;
   }
 
+  /** CPU time used so far by the node's processes (launcher, CLI, server JVM). */
+  synchronized Duration cpu() {
+    if (process == null) {
+      return Duration.ZERO;
+    }
+    Duration total = process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    for (ProcessHandle p : process.descendants().toList()) {
+      total = total.plus(p.info().totalCpuDuration().orElse(Duration.ZERO));
+    }
+    return total;
+  }
+
   boolean isRunning() {
     Process p = process;
     return p != null && p.isAlive();

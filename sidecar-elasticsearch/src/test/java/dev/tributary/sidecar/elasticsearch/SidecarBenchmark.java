@@ -52,6 +52,24 @@ class SidecarBenchmark {
   static final Duration LATENCY_RUN = Duration.ofSeconds(Integer.getInteger("tributary.bench.latency.seconds", 30));
 
   private final StringBuilder report = new StringBuilder();
+  private String lastCpu = "";
+
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** CPU of the sidecar's own threads: consume, bulk, HTTP client. */
+  static long sidecarThreadsCpuNanos() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (t != null && (t.getThreadName().startsWith("tributary-elasticsearch-") || t.getThreadName().startsWith("tributary-es-http-"))) {
+        total += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+      }
+    }
+    return total;
+  }
 
   @Test
   void throughputAgainstAPlainBulkLoaderAndLatencyToSearchable() throws Exception {
@@ -67,7 +85,7 @@ class SidecarBenchmark {
           ROUNDS, Runtime.getRuntime().availableProcessors());
 
       // Warm-up (JIT in the server and here), not reported.
-      plainLoader(server.url(), naming, documents("bench-0"), "bench-warmup", "bench-1:run-bench-0", search);
+      plainLoader(server, server.url(), naming, documents("bench-0"), "bench-warmup", "bench-1:run-bench-0", search);
 
       List<Double> plainRates = new ArrayList<>();
       List<Double> sidecarRates = new ArrayList<>();
@@ -76,18 +94,26 @@ class SidecarBenchmark {
         List<byte[]> docs = documents("bench-" + round);
         double plain;
         double sidecar;
+        String plainCpu;
+        String sidecarCpu;
         if (round % 2 == 1) { // alternate the order, so drift does not favour one side
-          plain = plainLoader(server.url(), naming, docs, "bench-plain-" + round, "bench-1:run-bench-" + round, search);
+          plain = plainLoader(server, server.url(), naming, docs, "bench-plain-" + round, "bench-1:run-bench-" + round, search);
+          plainCpu = lastCpu;
           sidecar = throughSidecar(broker, server, docs, round, search);
+          sidecarCpu = lastCpu;
         } else {
           sidecar = throughSidecar(broker, server, docs, round, search);
-          plain = plainLoader(server.url(), naming, docs, "bench-plain-" + round, "bench-1:run-bench-" + round, search);
+          sidecarCpu = lastCpu;
+          plain = plainLoader(server, server.url(), naming, docs, "bench-plain-" + round, "bench-1:run-bench-" + round, search);
+          plainCpu = lastCpu;
         }
         plainRates.add(plain);
         sidecarRates.add(sidecar);
         ratios.add(sidecar / plain);
         line("round %d: plain loader %.0f docs/s, sidecar %.0f docs/s, ratio %.1f%%", round, plain, sidecar,
             100 * sidecar / plain);
+        line("  cpu plain phase: %s", plainCpu);
+        line("  cpu sidecar phase: %s", sidecarCpu);
       }
       line("median: plain loader %.0f docs/s, sidecar %.0f docs/s, median ratio %.1f%%", median(plainRates),
           median(sidecarRates), 100 * median(ratios));
@@ -120,11 +146,13 @@ class SidecarBenchmark {
   }
 
   /** A minimal single-threaded bulk loader: build NDJSON, POST, check errors=false. */
-  double plainLoader(String url, IndexNaming naming, List<byte[]> docs, String service, String idPrefix,
+  double plainLoader(SearchServer server, String url, IndexNaming naming, List<byte[]> docs, String service, String idPrefix,
       SearchClient search)
       throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String index = naming.logs(service, System.currentTimeMillis());
+    Duration es0 = server.cpu();
+    long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
     for (int from = 0; from < docs.size(); from += BULK) {
       ByteArrayOutputStream body = new ByteArrayOutputStream(BULK * 600);
@@ -142,6 +170,8 @@ class SidecarBenchmark {
       }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
+    lastCpu = String.format(java.util.Locale.ROOT, "ES %.1f µs/doc, loader JVM %.1f µs/doc",
+        (server.cpu().minus(es0).toNanos() / 1e3) / docs.size(), ((processCpuNanos() - cpu0) / 1e3) / docs.size());
     if (search.count(index) != docs.size()) {
       throw new IllegalStateException("plain loader indexed " + search.count(index));
     }
@@ -181,6 +211,9 @@ class SidecarBenchmark {
       String series = "tributary_elasticsearch_documents_indexed_total{kind=\"logs\"}";
       double first = 0;
       long tFirst = 0;
+      Duration es0 = Duration.ZERO;
+      long cpu0 = 0;
+      long threads0 = 0;
       long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
       while (System.nanoTime() < deadline) {
         double n = SidecarContract.metric(sidecar, series);
@@ -188,9 +221,17 @@ class SidecarBenchmark {
         if (tFirst == 0 && n > 0) {
           tFirst = now;
           first = n;
+          es0 = server.cpu();
+          cpu0 = processCpuNanos();
+          threads0 = sidecarThreadsCpuNanos();
         }
         if (n >= docs.size()) {
           double rate = (n - first) / ((now - tFirst) / 1e9);
+          double counted = n - first;
+          lastCpu = String.format(java.util.Locale.ROOT,
+              "ES %.1f µs/doc, JVM with broker and sidecar %.1f µs/doc, of which sidecar threads %.1f µs/doc",
+              (server.cpu().minus(es0).toNanos() / 1e3) / counted, ((processCpuNanos() - cpu0) / 1e3) / counted,
+              ((sidecarThreadsCpuNanos() - threads0) / 1e3) / counted);
           if (search.count("logs-bench-" + round + "-*") != docs.size()) {
             throw new IllegalStateException("sidecar indexed " + search.count("logs-bench-" + round + "-*"));
           }
