@@ -83,6 +83,7 @@ final class SearchServer implements AutoCloseable {
   private final int transportPort;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private Process process;
+  private final Thread stopOnExit = new Thread(this::stop, "search-server-stop");
 
   private SearchServer(Distribution distribution, Path workDir, int httpPort, int transportPort) {
     this.distribution = distribution;
@@ -114,6 +115,8 @@ final class SearchServer implements AutoCloseable {
       throw new UncheckedIOException("cannot prepare a work directory for " + distribution, e);
     }
     SearchServer server = new SearchServer(distribution, work, FreePorts.find(), FreePorts.find());
+    // A test JVM that is killed or exits without close() must not leave a node behind.
+    Runtime.getRuntime().addShutdownHook(server.stopOnExit);
     try {
       server.start();
     } catch (RuntimeException e) {
@@ -286,6 +289,11 @@ final class SearchServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopOnExit);
+    } catch (IllegalStateException e) {
+      // already shutting down
+    }
     try (Stream<Path> paths = Files.walk(workDir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
