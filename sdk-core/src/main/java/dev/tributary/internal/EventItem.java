@@ -10,30 +10,18 @@ final class EventItem extends Outbound {
   private final String name;
   private final String entityId;
   private final Map<String, Object> attributes;
-  private final String topic;
   private final String correlationId;
   private final TraceContext trace;
 
   EventItem(String domain, String name, String entityId, Map<String, Object> attributes, String topic, long seq,
       long timestamp, String correlationId, TraceContext trace) {
-    super(seq, timestamp);
+    super(seq, timestamp, topic, entityId);
     this.domain = domain;
     this.name = name;
     this.entityId = entityId;
     this.attributes = attributes;
-    this.topic = topic;
     this.correlationId = correlationId;
     this.trace = trace;
-  }
-
-  @Override
-  String topic() {
-    return topic;
-  }
-
-  @Override
-  String key() {
-    return entityId;
   }
 
   @Override
@@ -48,7 +36,7 @@ final class EventItem extends Outbound {
 
   @Override
   Envelope envelope(Pipeline p) {
-    return new EventEnvelope(timestamp, p.source(), topic, seq, domain, name, entityId, attributes, correlationId,
+    return new EventEnvelope(timestamp, p.source(), topic(), seq, domain, name, entityId, attributes, correlationId,
         trace == null ? null : trace.traceId(), trace == null ? null : trace.spanId());
   }
 }

@@ -12,30 +12,16 @@ final class LogItem extends Outbound {
   private final String traceId;
   private final String spanId;
   private final String traceFlags;
-  private final String topic;
-  private final String key;
 
   LogItem(LogEntry entry, long seq, long timestamp, String thread, String correlationId, TraceContext trace,
       String topic, String key) {
-    super(seq, timestamp);
+    super(seq, timestamp, topic, key);
     this.entry = entry;
     this.thread = thread;
     this.correlationId = correlationId;
     this.traceId = entry.traceId() != null ? entry.traceId() : trace == null ? null : trace.traceId();
     this.spanId = entry.traceId() != null ? entry.spanId() : trace == null ? null : trace.spanId();
     this.traceFlags = entry.traceId() != null || trace == null ? null : trace.flagsHex();
-    this.topic = topic;
-    this.key = key;
-  }
-
-  @Override
-  String topic() {
-    return topic;
-  }
-
-  @Override
-  String key() {
-    return key;
   }
 
   @Override

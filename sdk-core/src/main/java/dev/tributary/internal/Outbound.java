@@ -9,17 +9,25 @@ import dev.tributary.wire.Envelope;
 abstract class Outbound {
   final long seq;
   final long timestamp;
+  private final String topic;
+  private final String key;
 
-  Outbound(long seq, long timestamp) {
+  Outbound(long seq, long timestamp, String topic, String key) {
     this.seq = seq;
     this.timestamp = timestamp;
+    this.topic = topic;
+    this.key = key;
   }
 
   /** The destination topic. */
-  abstract String topic();
+  final String topic() {
+    return topic;
+  }
 
   /** The Kafka key, or null. */
-  abstract String key();
+  final String key() {
+    return key;
+  }
 
   /** Builds the envelope (on the I/O thread). */
   abstract Envelope envelope(Pipeline pipeline);
@@ -37,24 +45,10 @@ abstract class Outbound {
   /** An envelope built ahead of time (metrics and heartbeats, built on the scheduler thread). */
   static final class Prebuilt extends Outbound {
     private final Envelope envelope;
-    private final String topic;
-    private final String key;
 
     Prebuilt(Envelope envelope, String topic, String key) {
-      super(envelope.seq(), envelope.timestamp());
+      super(envelope.seq(), envelope.timestamp(), topic, key);
       this.envelope = envelope;
-      this.topic = topic;
-      this.key = key;
-    }
-
-    @Override
-    String topic() {
-      return topic;
-    }
-
-    @Override
-    String key() {
-      return key;
     }
 
     @Override
