@@ -6,6 +6,7 @@ import dev.tributary.LogLevel;
 import dev.tributary.Tributary;
 import dev.tributary.sidecar.SidecarConfig;
 import dev.tributary.testkit.KafkaBroker;
+import dev.tributary.testkit.SearchServer;
 import dev.tributary.wire.EnvelopeCodec;
 import dev.tributary.wire.LogEnvelope;
 import dev.tributary.wire.Source;
@@ -74,14 +75,14 @@ class SidecarBenchmark {
   @Test
   void throughputAgainstAPlainBulkLoaderAndLatencyToSearchable() throws Exception {
     try (KafkaBroker broker = KafkaBroker.start();
-        SearchServer server = SearchServer.start(SearchServer.Distribution.ELASTICSEARCH_8)) {
+        SearchServer server = Distribution.ELASTICSEARCH_8.start()) {
       SearchClient search = new SearchClient(server.url());
       IndexNaming naming = new IndexNaming("logs-", "events-", "yyyy.MM.dd", false, "default");
       try (SearchTransport transport = new SearchTransport(List.of(URI.create(server.url())), null, null,
           Duration.ofSeconds(5), Duration.ofSeconds(60))) {
         new Templates(naming, 200, 0, 2000).install(transport);
       }
-      line("server: %s, documents per phase: %d, bulk: %d, rounds: %d, cores: %d", server.distribution(), DOCS, BULK,
+      line("server: %s, documents per phase: %d, bulk: %d, rounds: %d, cores: %d", server, DOCS, BULK,
           ROUNDS, Runtime.getRuntime().availableProcessors());
 
       // Warm-up (JIT in the server and here), not reported.

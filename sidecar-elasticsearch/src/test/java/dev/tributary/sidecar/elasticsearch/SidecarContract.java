@@ -9,6 +9,7 @@ import dev.tributary.LogLevel;
 import dev.tributary.Tributary;
 import dev.tributary.sidecar.SidecarConfig;
 import dev.tributary.testkit.KafkaBroker;
+import dev.tributary.testkit.SearchServer;
 import dev.tributary.wire.Envelope;
 import dev.tributary.wire.EnvelopeCodec;
 import dev.tributary.wire.LogEnvelope;
@@ -59,12 +60,12 @@ abstract class SidecarContract {
   static final Duration INDEXED_WITHIN = Duration.ofSeconds(120);
   private static final AtomicInteger TESTS = new AtomicInteger();
 
-  final SearchServer.Distribution distribution;
+  final Distribution distribution;
   final Duration outage;
   SearchServer server;
   SearchClient search;
 
-  SidecarContract(SearchServer.Distribution distribution, Duration outage) {
+  SidecarContract(Distribution distribution, Duration outage) {
     this.distribution = distribution;
     this.outage = outage;
   }
@@ -73,7 +74,7 @@ abstract class SidecarContract {
 
   @BeforeAll
   void startServer() {
-    server = SearchServer.start(distribution);
+    server = distribution.start();
     search = new SearchClient(server.url());
   }
 
@@ -289,7 +290,7 @@ abstract class SidecarContract {
         assertThat(gauge(sidecar, "tributary_elasticsearch_up")).isZero();
         Thread.sleep(outage.toMillis()); // the outage itself
         assertThat(gauge(sidecar, "tributary_elasticsearch_buffered_documents")).isLessThanOrEqualTo(500 + 2000);
-        server.start();
+        server.restart();
         await().atMost(INDEXED_WITHIN).until(() -> search.count(n.logsPattern()) > 0
             && gauge(sidecar, "tributary_elasticsearch_paused_partitions") == 0);
       } finally {

@@ -35,7 +35,7 @@ class SidecarEndToEndTest {
   @Nested
   class Elasticsearch8 extends SidecarContract {
     Elasticsearch8() {
-      super(SearchServer.Distribution.ELASTICSEARCH_8, outage(DEFAULT_OUTAGE));
+      super(Distribution.ELASTICSEARCH_8, outage(DEFAULT_OUTAGE));
     }
 
     @Override
@@ -47,7 +47,7 @@ class SidecarEndToEndTest {
   @Nested
   class Elasticsearch9 extends SidecarContract {
     Elasticsearch9() {
-      super(SearchServer.Distribution.ELASTICSEARCH_9, outage(Duration.ofSeconds(10)));
+      super(Distribution.ELASTICSEARCH_9, outage(Duration.ofSeconds(10)));
     }
 
     @Override
@@ -59,7 +59,7 @@ class SidecarEndToEndTest {
   @Nested
   class OpenSearch2 extends SidecarContract {
     OpenSearch2() {
-      super(SearchServer.Distribution.OPENSEARCH_2, outage(Duration.ofSeconds(10)));
+      super(Distribution.OPENSEARCH_2, outage(Duration.ofSeconds(10)));
     }
 
     @Override
