@@ -21,6 +21,7 @@ final class BrokerDirectory {
 
     static final String PORT = "port";
     static final String CONTROLLER_PORT = "controller.port";
+    static final String SASL_SSL_PORT = "sasl.ssl.port";
 
     private static final String TEMP_PREFIX = "tributary-kafka-";
 
@@ -84,8 +85,11 @@ final class BrokerDirectory {
         return value == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(value.trim()));
     }
 
-    void savePorts(int port, int controllerPort) {
+    void savePorts(int port, int controllerPort, int saslSslPort) {
         Properties ports = new Properties();
+        if (saslSslPort != 0) {
+            ports.setProperty(SASL_SSL_PORT, Integer.toString(saslSslPort));
+        }
         ports.setProperty(PORT, Integer.toString(port));
         ports.setProperty(CONTROLLER_PORT, Integer.toString(controllerPort));
         write(portsFile(), ports, "Ports of the Tributary test kit broker using this directory");

@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -26,15 +28,16 @@ final class EmbeddedKafkaServer {
     /**
      * Formats the storage described by {@code configFile} as a new single-voter cluster. The voter's
      * endpoint (the controller port) is written into the metadata log here, which is why a restart
-     * must use the same controller port.
+     * must use the same controller port. {@code extraArguments} are appended (e.g. {@code --add-scram}).
      */
-    static void format(Path configFile) {
+    static void format(Path configFile, List<String> extraArguments) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int status;
         try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            status = StorageTool.execute(new String[] {
-                "format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()
-            }, out);
+            List<String> args = new ArrayList<>(List.of(
+                    "format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()));
+            args.addAll(extraArguments);
+            status = StorageTool.execute(args.toArray(new String[0]), out);
         }
         if (status != 0) {
             throw new IllegalStateException("formatting Kafka storage with " + configFile + " failed (status "

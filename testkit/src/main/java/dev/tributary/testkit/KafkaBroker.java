@@ -46,7 +46,21 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  *
  * <p>Defaults: a free port, a fresh temporary directory, one partition per auto-created topic,
  * topic auto-creation on, every replication factor and {@code min.insync.replicas} 1, no initial
- * consumer-group rebalance delay. Only the {@code PLAINTEXT} listener is offered.
+ * consumer-group rebalance delay. The {@code PLAINTEXT} listener is always offered.
+ *
+ * <p>Secured: {@link Builder#saslUser(String, String)} adds a {@code SASL_SSL} listener on a port of
+ * its own, with a server certificate from {@link TestCertificates} and SASL {@code PLAIN} and
+ * {@code SCRAM-SHA-512} for the users given. Clients of the code under test connect there, with the
+ * properties {@link #saslSslClientProperties} returns; the kit's admin client and {@link #reader()}
+ * keep using {@code PLAINTEXT}.
+ *
+ * <pre>{@code
+ * try (KafkaBroker broker = KafkaBroker.builder().saslUser("alice", "alice-secret").start()) {
+ *     Map<String, String> client =
+ *             broker.saslSslClientProperties(SaslMechanism.SCRAM_SHA_512, "alice", "alice-secret");
+ *     // bootstrap.servers, security.protocol, sasl.mechanism, sasl.jaas.config, ssl.truststore.*
+ * }
+ * }</pre>
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -68,6 +82,8 @@ public final class KafkaBroker implements AutoCloseable {
     private final BrokerDirectory directory;
     private final Properties serverProperties;
     private final int port;
+    private final int saslSslPort;
+    private final SaslSslListener saslSsl;
     private final Duration startupTimeout;
 
     /**
@@ -84,11 +100,13 @@ public final class KafkaBroker implements AutoCloseable {
     private final Object adminLock = new Object();
     private Admin admin; // guarded by adminLock
 
-    private KafkaBroker(BrokerDirectory directory, Properties serverProperties, int port,
-            Duration startupTimeout) {
+    private KafkaBroker(BrokerDirectory directory, Properties serverProperties, int port, int saslSslPort,
+            SaslSslListener saslSsl, Duration startupTimeout) {
         this.directory = directory;
         this.serverProperties = serverProperties;
         this.port = port;
+        this.saslSslPort = saslSslPort;
+        this.saslSsl = saslSsl;
         this.startupTimeout = startupTimeout;
     }
 
@@ -129,6 +147,69 @@ public final class KafkaBroker implements AutoCloseable {
      */
     public int port() {
         return port;
+    }
+
+    /**
+     * Returns whether the broker offers a {@code SASL_SSL} listener ({@link Builder#saslUser}).
+     *
+     * @return {@code true} if it does
+     */
+    public boolean isSaslSsl() {
+        return saslSsl != null;
+    }
+
+    /**
+     * Returns the address of the {@code SASL_SSL} listener, for {@code bootstrap.servers} of a client
+     * that authenticates. It stays the same across {@link #stop()} and {@link #restart()}.
+     *
+     * @return {@code "127.0.0.1:<port>"}
+     * @throws IllegalStateException if the broker has no {@code SASL_SSL} listener
+     */
+    public String saslSslBootstrapServers() {
+        requireSaslSsl();
+        return ServerProperties.HOST + ":" + saslSslPort;
+    }
+
+    /**
+     * Returns the certificates of the {@code SASL_SSL} listener: its CA is what clients must trust.
+     *
+     * @return the broker's test certificates
+     * @throws IllegalStateException if the broker has no {@code SASL_SSL} listener
+     */
+    public TestCertificates certificates() {
+        requireSaslSsl();
+        return saslSsl.certificates();
+    }
+
+    /**
+     * Returns the Kafka client properties that connect to the {@code SASL_SSL} listener as the given
+     * user: {@code bootstrap.servers}, {@code security.protocol}, {@code sasl.mechanism},
+     * {@code sasl.jaas.config} and the PKCS12 truststore holding the CA
+     * ({@code ssl.truststore.location}, {@code .password}, {@code .type}).
+     *
+     * @param mechanism the SASL mechanism
+     * @param user the user name (need not exist: wrong credentials are a test too)
+     * @param password the password
+     * @return a new mutable map, in a stable order
+     * @throws IllegalStateException if the broker has no {@code SASL_SSL} listener
+     */
+    public Map<String, String> saslSslClientProperties(SaslMechanism mechanism, String user, String password) {
+        Objects.requireNonNull(mechanism, "mechanism");
+        Map<String, String> client = new LinkedHashMap<>();
+        client.put("bootstrap.servers", saslSslBootstrapServers());
+        client.put("security.protocol", SaslSslListener.NAME);
+        client.put("sasl.mechanism", mechanism.kafkaName());
+        client.put("sasl.jaas.config", mechanism.jaasConfig(user, password));
+        client.put("ssl.truststore.location", certificates().truststore().toString());
+        client.put("ssl.truststore.password", certificates().password());
+        client.put("ssl.truststore.type", "PKCS12");
+        return client;
+    }
+
+    private void requireSaslSsl() {
+        if (saslSsl == null) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener (use Builder.saslUser)");
+        }
     }
 
     /**
@@ -455,8 +536,11 @@ public final class KafkaBroker implements AutoCloseable {
         private int port;
         private int controllerPort;
         private Path logDir;
+        private int saslSslPort;
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private final Map<String, String> properties = new LinkedHashMap<>();
+        private final Map<String, String> saslUsers = new LinkedHashMap<>();
+        private TestCertificates certificates;
 
         private Builder() {}
 
@@ -483,6 +567,49 @@ public final class KafkaBroker implements AutoCloseable {
          */
         public Builder controllerPort(int controllerPort) {
             this.controllerPort = checkPort(controllerPort, "controllerPort");
+            return this;
+        }
+
+        /**
+         * Adds a user of the {@code SASL_SSL} listener, which the first call enables. The user can
+         * authenticate with SASL {@code PLAIN} and {@code SCRAM-SHA-512} (the SCRAM credential is
+         * created when the storage is formatted, so a reused {@link #logDir(Path)} keeps the users it
+         * was first formatted with). No authorizer is configured: an authenticated user may do anything.
+         *
+         * @param user letters, digits, {@code . _ -}
+         * @param password letters, digits and {@code . _ ~ ! @ # $ % ^ & * ( ) + -} (no quotes, commas,
+         *     brackets, {@code =} or spaces, which the JAAS and SCRAM syntaxes would misread)
+         * @return this builder
+         * @throws IllegalArgumentException if the name or password has other characters
+         */
+        public Builder saslUser(String user, String password) {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+            SaslSslListener.checkUser(user, password);
+            saslUsers.put(user, password);
+            return this;
+        }
+
+        /**
+         * Sets the port of the {@code SASL_SSL} listener on {@code 127.0.0.1}.
+         *
+         * @param saslSslPort a port number, or 0 (the default) for a free port
+         * @return this builder
+         * @throws IllegalArgumentException if the port is outside 0..65535
+         */
+        public Builder saslSslPort(int saslSslPort) {
+            this.saslSslPort = checkPort(saslSslPort, "saslSslPort");
+            return this;
+        }
+
+        /**
+         * Sets the certificates of the {@code SASL_SSL} listener.
+         *
+         * @param certificates the CA and server certificate; the default is {@link TestCertificates#shared()}
+         * @return this builder
+         */
+        public Builder certificates(TestCertificates certificates) {
+            this.certificates = Objects.requireNonNull(certificates, "certificates");
             return this;
         }
 
@@ -563,21 +690,29 @@ public final class KafkaBroker implements AutoCloseable {
             if (port != 0 && port == controllerPort) {
                 throw new IllegalArgumentException("port and controllerPort must differ, both are " + port);
             }
+            if (saslSslPort != 0 && (saslSslPort == port || saslSslPort == controllerPort)) {
+                throw new IllegalArgumentException("saslSslPort must differ from port and controllerPort, was "
+                        + saslSslPort);
+            }
+            SaslSslListener sasl = saslUsers.isEmpty() ? null : new SaslSslListener(saslUsers,
+                    certificates == null ? TestCertificates.shared() : certificates);
             for (int attempt = 1; ; attempt++) {
                 BrokerDirectory directory =
                         logDir == null ? BrokerDirectory.temporary() : BrokerDirectory.at(logDir);
                 boolean fresh = !directory.isFormatted();
                 int clientPort = choosePort(port, directory, BrokerDirectory.PORT);
                 int raftPort = choosePort(controllerPort, directory, BrokerDirectory.CONTROLLER_PORT);
-                Properties server = ServerProperties.create(
-                        clientPort, raftPort, directory.dataDir(), startupTimeout, properties);
-                KafkaBroker broker = new KafkaBroker(directory, server, clientPort, startupTimeout);
+                int securePort = sasl == null ? 0 : choosePort(saslSslPort, directory, BrokerDirectory.SASL_SSL_PORT);
+                Properties server = ServerProperties.create(clientPort, raftPort, securePort, sasl,
+                        directory.dataDir(), startupTimeout, properties);
+                KafkaBroker broker = new KafkaBroker(directory, server, clientPort, securePort, sasl, startupTimeout);
                 try {
                     directory.writeConfig(server);
                     if (fresh) {
-                        EmbeddedKafkaServer.format(directory.configFile());
+                        EmbeddedKafkaServer.format(directory.configFile(),
+                                sasl == null ? List.of() : sasl.formatArguments());
                     }
-                    directory.savePorts(clientPort, raftPort);
+                    directory.savePorts(clientPort, raftPort, securePort);
                     broker.lifecycle.lock();
                     try {
                         broker.startServer();
@@ -589,6 +724,7 @@ public final class KafkaBroker implements AutoCloseable {
                     // A port the kit chose may have been taken by another process in between:
                     // try again with new ports in a new directory.
                     boolean retry = isBindFailure(e) && directory.owned() && port == 0 && controllerPort == 0
+                            && saslSslPort == 0
                             && attempt < START_ATTEMPTS;
                     try {
                         broker.close();

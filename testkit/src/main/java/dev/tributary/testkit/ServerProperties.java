@@ -25,6 +25,7 @@ final class ServerProperties {
             "controller.listener.names",
             "controller.quorum.bootstrap.servers",
             "controller.quorum.voters",
+            "sasl.enabled.mechanisms",
             "log.dir",
             "log.dirs",
             "metadata.log.dir");
@@ -54,8 +55,13 @@ final class ServerProperties {
 
     private ServerProperties() {}
 
-    static Properties create(int port, int controllerPort, Path dataDir, Duration startupTimeout,
-            Map<String, String> overrides) {
+    /**
+     * The server's properties. With {@code sasl} non-null, a {@code SASL_SSL} listener on
+     * {@code saslPort} is added; {@code PLAINTEXT} stays the inter-broker listener, so the kit's own
+     * admin client and {@link TopicReader} keep working without credentials.
+     */
+    static Properties create(int port, int controllerPort, int saslPort, SaslSslListener sasl, Path dataDir,
+            Duration startupTimeout, Map<String, String> overrides) {
         Properties properties = new Properties();
         properties.putAll(DEFAULTS);
         properties.setProperty("server.max.startup.time.ms", Long.toString(startupTimeout.toMillis()));
@@ -63,11 +69,16 @@ final class ServerProperties {
         properties.setProperty("process.roles", "broker,controller");
         properties.setProperty("node.id", Integer.toString(NODE_ID));
         properties.setProperty("controller.quorum.bootstrap.servers", HOST + ":" + controllerPort);
-        properties.setProperty("listeners",
-                "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        properties.setProperty("advertised.listeners",
-                "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        properties.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        String listeners = "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort;
+        String protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
+        if (sasl != null) {
+            listeners += "," + SaslSslListener.NAME + "://" + HOST + ":" + saslPort;
+            protocols += "," + SaslSslListener.NAME + ":" + SaslSslListener.NAME;
+            sasl.configure(properties);
+        }
+        properties.setProperty("listeners", listeners);
+        properties.setProperty("advertised.listeners", listeners);
+        properties.setProperty("listener.security.protocol.map", protocols);
         properties.setProperty("inter.broker.listener.name", "PLAINTEXT");
         properties.setProperty("controller.listener.names", "CONTROLLER");
         properties.setProperty("log.dirs", dataDir.toString());
