@@ -1,4 +1,4 @@
-package dev.tributary.logback.bench;
+package dev.tributary.bench.logback;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -32,20 +32,26 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * KafkaProducer, one broker (a child JVM, so that this process's CPU is the clients'), one run.
  *
  * <pre>
- * mvn -B -pl sdk-logback-appender exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.tributary.logback.bench.AppenderBenchmark [-Dbench.records=100000]
+ * mvn -B -q -pl bench -am package -DskipTests
+ * java -Xmx1g -Dbench.records=300000 -Dbench.rounds=3 -cp bench/target/benchmarks.jar \
+ *     dev.tributary.bench.logback.AppenderBenchmark
  * </pre>
  *
- * Prints markdown for docs/benchmarks.md. Absolute numbers drift; compare the ratios.
+ * {@code -Dbench.sections=throughput,down,startup,latency} picks sections; with
+ * {@code -Dbench.callEvents=true} and a JFR recording, every broker-down call over 20 µs is a
+ * {@link LoggingCall} event. Prints markdown for docs/benchmarks.md. Absolute numbers drift;
+ * compare the ratios.
  */
 public final class AppenderBenchmark {
-  private static final int RECORDS = Integer.getInteger("bench.records", 100_000);
+  private static final int RECORDS = Integer.getInteger("bench.records", 300_000);
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
   private static final int DOWN_CALLS = 10_000;
   private static final int STARTUP_RECORDS = 1_000;
   private static final int PACED_RATE = 20_000;
   private static final int PACED_CALLS = 100_000;
   private static final Duration DELIVERY_LIMIT = Duration.ofMinutes(3);
+  /** {@code -Dbench.callEvents=true}: each broker-down call over 20 µs is a JFR event, to line up with GC and safepoints. */
+  private static final boolean CALL_EVENTS = Boolean.getBoolean("bench.callEvents");
 
   private final String bootstrap;
   private final Delivered delivered;
@@ -208,40 +214,57 @@ public final class AppenderBenchmark {
   // --- broker down -----------------------------------------------------------------------------
 
   private void brokerDown() throws Exception {
-    System.out.println("### Broker down: " + DOWN_CALLS + " logging calls on one thread (after a 20,000-call warm-up)\n");
-    System.out.println("| contender | per-call latency | calls over 1 ms | not shipped | counted by the appender |");
-    System.out.println("|---|---|---:|---:|---|");
+    System.out.println("### Broker down: " + DOWN_CALLS + " logging calls on one thread (after a 20,000-call warm-up), "
+        + ROUNDS + " rounds\n");
+    System.out.println("| contender (round) | per-call latency | calls over 10 µs | calls over 1 ms | not shipped "
+        + "| counted by the appender | during the calls |");
+    System.out.println("|---|---|---:|---:|---:|---|---|");
+    List<Latencies> ours = new ArrayList<>();
+    List<Latencies> theirs = new ArrayList<>();
+    for (int round = 1; round <= ROUNDS; round++) {
+      // Tributary, default buffer (8192): what does not fit is dropped and counted.
+      downWarmUp(true);
+      LoggerContext context = Contenders.context("tributary-down");
+      TributaryAppender appender = Contenders.tributary("127.0.0.1:" + FreePorts.find(), "logs.down", 8192, 200);
+      Logger log = Contenders.logger(context, appender);
+      Pauses pauses = Pauses.start();
+      Latencies t = timeCalls(log, DOWN_CALLS);
+      String during = pauses.stop();
+      long queued = appender.getClientStats().stream(StreamKind.LOGS).queued();
+      long dropped = appender.getDroppedCount();
+      context.stop();
+      ours.add(t);
+      System.out.printf("| Tributary appender (%d) | %s | %d | %d | %d dropped (%d buffered, delivered if Kafka returns) "
+          + "| %d + %d = %d: getDroppedCount() + queued |  %s |%n", round, t.summary(), t.over(10_000), t.over(1_000_000),
+          dropped, queued, dropped, queued, dropped + queued, during);
 
-    // Tributary, default buffer (8192): what does not fit is dropped and counted.
-    downWarmUp(true);
-    LoggerContext context = Contenders.context("tributary-down");
-    TributaryAppender appender = Contenders.tributary("127.0.0.1:" + FreePorts.find(), "logs.down", 8192, 200);
-    Logger log = Contenders.logger(context, appender);
-    Latencies t = timeCalls(log, DOWN_CALLS);
-    long queued = appender.getClientStats().stream(StreamKind.LOGS).queued();
-    long dropped = appender.getDroppedCount();
-    context.stop();
-    System.out.printf("| Tributary appender | %s | %d | %d dropped now (%d buffered, delivered if Kafka returns) | %d dropped, "
-        + "in getDroppedCount() and tributary_client_records_total{outcome=\"dropped\"} |%n",
-        t.summary(), t.over(1_000_000), dropped, queued, dropped);
-
-    // The peer with max.block.ms=0: nothing blocks, everything is lost, nothing counts it.
-    downWarmUp(false);
-    context = Contenders.context("peer-down");
-    KafkaAppender<ILoggingEvent> peer = Contenders.peer(context, "127.0.0.1:" + FreePorts.find(), "logs.down", 0L);
-    log = Contenders.logger(context, peer);
-    Latencies p = timeCalls(log, DOWN_CALLS);
-    context.stop();
-    System.out.printf("| logback-kafka-appender, max.block.ms=0 | %s | %d | %d (all) | none |%n", p.summary(),
-        p.over(1_000_000), DOWN_CALLS);
+      // The peer with max.block.ms=0: nothing blocks, everything is lost, nothing counts it.
+      downWarmUp(false);
+      context = Contenders.context("peer-down");
+      KafkaAppender<ILoggingEvent> peer = Contenders.peer(context, "127.0.0.1:" + FreePorts.find(), "logs.down", 0L);
+      log = Contenders.logger(context, peer);
+      pauses = Pauses.start();
+      Latencies p = timeCalls(log, DOWN_CALLS);
+      during = pauses.stop();
+      context.stop();
+      theirs.add(p);
+      System.out.printf("| logback-kafka-appender, max.block.ms=0 (%d) | %s | %d | %d | %d (all) | none | %s |%n", round,
+          p.summary(), p.over(10_000), p.over(1_000_000), DOWN_CALLS, during);
+    }
+    System.out.printf("| **Tributary appender, median of %d** | p99.9 %s, max %s | | %d | | | |%n", ROUNDS,
+        Latencies.micros(Latencies.median(ours, l -> l.quantile(0.999))), Latencies.micros(Latencies.median(ours, Latencies::max)),
+        Latencies.median(ours, l -> l.over(1_000_000)));
+    System.out.printf("| **logback-kafka-appender max.block.ms=0, median of %d** | p99.9 %s, max %s | | %d | | | |%n", ROUNDS,
+        Latencies.micros(Latencies.median(theirs, l -> l.quantile(0.999))),
+        Latencies.micros(Latencies.median(theirs, Latencies::max)), Latencies.median(theirs, l -> l.over(1_000_000)));
 
     // The peer as configured by default blocks each call for max.block.ms (60 s); 5 s here to keep the run short.
-    context = Contenders.context("peer-blocking");
-    peer = Contenders.peer(context, "127.0.0.1:" + FreePorts.find(), "logs.down", 5_000L);
-    log = Contenders.logger(context, peer);
+    LoggerContext context = Contenders.context("peer-blocking");
+    KafkaAppender<ILoggingEvent> peer = Contenders.peer(context, "127.0.0.1:" + FreePorts.find(), "logs.down", 5_000L);
+    Logger log = Contenders.logger(context, peer);
     Latencies b = timeCalls(log, 3);
     context.stop();
-    System.out.printf("| logback-kafka-appender, max.block.ms=5000 (default 60000) | 3 calls: %s each | 3 | - | none |%n%n",
+    System.out.printf("| logback-kafka-appender, max.block.ms=5000 (default 60000) | 3 calls: %s each | | 3 | - | none | |%n%n",
         Latencies.micros(b.quantile(0.5)));
   }
 
@@ -259,9 +282,18 @@ public final class AppenderBenchmark {
     long[] nanos = new long[calls];
     for (int i = 0; i < calls; i++) {
       String id = "A-" + (1_000_000 + i);
+      LoggingCall event = CALL_EVENTS ? new LoggingCall() : null;
+      if (event != null) {
+        event.begin();
+      }
       long t0 = System.nanoTime();
       log.info(Lines.MESSAGE, id);
       nanos[i] = System.nanoTime() - t0;
+      if (event != null) {
+        event.end();
+        event.index = i;
+        event.commit();
+      }
     }
     return new Latencies(nanos);
   }

@@ -1,4 +1,4 @@
-package dev.tributary.logback.bench;
+package dev.tributary.bench.logback;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,4 +1,4 @@
-package dev.tributary.logback.bench;
+package dev.tributary.bench.logback;
 
 import java.util.Arrays;
 
@@ -23,6 +23,12 @@ final class Latencies {
 
   long over(long nanos) {
     return sorted.length - Arrays.stream(sorted).filter(n -> n <= nanos).count();
+  }
+
+  /** The median of {@code f} over runs (the upper one of an even count). */
+  static long median(java.util.List<Latencies> runs, java.util.function.ToLongFunction<Latencies> f) {
+    long[] v = runs.stream().mapToLong(f).sorted().toArray();
+    return v[v.length / 2];
   }
 
   static String micros(long nanos) {

@@ -1,4 +1,4 @@
-package dev.tributary.logback.bench;
+package dev.tributary.bench.logback;
 
 import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
