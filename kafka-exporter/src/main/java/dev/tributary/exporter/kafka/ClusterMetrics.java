@@ -16,7 +16,6 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
@@ -117,7 +116,7 @@ final class ClusterMetrics {
   private void group(Group g, long nowMillis) {
     Labels group = Labels.of("group", g.id());
     gauge("tributary_kafka_consumergroup_state", "1 for the group's state at its last refresh",
-        Labels.of("group", g.id(), "state", g.state().toLowerCase(Locale.ROOT)), 1);
+        Labels.of("group", g.id(), "state", g.state()), 1);
     gauge("tributary_kafka_consumergroup_members", "Members of the group", group, g.members());
     gaugeSeconds("tributary_kafka_consumergroup_refresh_age_seconds",
         "Time since the group was last described (groups are refreshed round-robin)", group,

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -264,7 +265,7 @@ final class ClusterPoller {
       }
       lagSeconds.put(tp, seconds);
     }
-    String state = d.groupState() == null ? "UNKNOWN" : d.groupState().name();
+    String state = d.groupState() == null ? "unknown" : d.groupState().name().toLowerCase(Locale.ROOT);
     return new Group(d.groupId(), state, d.members().size(), offsets, lag, lagSeconds, now);
   }
 

@@ -195,7 +195,7 @@ public final class KafkaExporter implements AutoCloseable {
    */
   ClusterState collect() throws InterruptedException, ExecutionException, TimeoutException {
     Future<?> f = executor.submit(this::cycle);
-    f.get(5 * config.get(ADMIN_TIMEOUT).toMillis() + 10_000, TimeUnit.MILLISECONDS);
+    f.get(6 * (config.get(ADMIN_TIMEOUT).toMillis() + 1000) + 10_000, TimeUnit.MILLISECONDS);
     return state;
   }
 

@@ -102,6 +102,23 @@ class KafkaExporterTest {
       assertThat(Scrape.require(recovered, "tributary_kafka_consumergroup_lag_seconds", p0)).isZero();
       assertThat(Scrape.require(recovered, "tributary_kafka_consumergroup_committed_offset", p0)).isEqualTo(150);
       promtoolAccepts(recovered);
+      everyMetricIsDocumented(recovered);
+    }
+  }
+
+  /** Every metric family on /metrics has a row in docs/kafka-exporter.md. */
+  private static void everyMetricIsDocumented(String exposition) throws Exception {
+    String docs = Files.readString(Path.of(System.getProperty("docs.dir"), "kafka-exporter.md"));
+    Set<String> names = new java.util.TreeSet<>();
+    for (String line : exposition.split("\n")) {
+      if (line.startsWith("# TYPE ")) {
+        String[] parts = line.split(" ");
+        names.add(parts[2]); // text format 0.0.4: counters with _total, info as a gauge named *_info
+      }
+    }
+    assertThat(names).hasSizeGreaterThan(25);
+    for (String name : names) {
+      assertThat(docs).as("docs/kafka-exporter.md documents %s", name).contains("| `" + name + "` |");
     }
   }
 

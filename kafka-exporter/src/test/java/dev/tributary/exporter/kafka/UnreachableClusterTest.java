@@ -1,21 +1,28 @@
 package dev.tributary.exporter.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.tributary.sidecar.SidecarConfig;
 import dev.tributary.testkit.FreePorts;
+import dev.tributary.testkit.KafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** No broker at the address: cycles fail within the admin timeout, /ready says so, the webhook still answers. */
+/**
+ * No broker at the address: cycles fail within the admin timeout, /ready says so, the webhook still
+ * answers; once a broker appears there, the exporter recovers and the queued alerts are delivered.
+ */
 class UnreachableClusterTest {
 
   @Test
   void unreachableClusterFailsCyclesWithinTheTimeoutAndTheWebhookStillAnswers() throws Exception {
+    int port = FreePorts.find();
     SidecarConfig config = SidecarConfig.of(KafkaExporterKeys.all(), Map.of(
-        "bootstrap.servers", "127.0.0.1:" + FreePorts.find(),
+        "bootstrap.servers", "127.0.0.1:" + port,
         "http.port", "0",
         "webhook.port", "0",
         "admin.timeout", "1s",
@@ -40,6 +47,16 @@ class UnreachableClusterTest {
       String payload = Files.readString(Path.of("src/test/resources/alertmanager-webhook.json"));
       assertThat(Scrape.post(exporter.webhookUrl(), payload).statusCode()).isEqualTo(200);
       KafkaExporterTest.promtoolAccepts(Scrape.metrics(exporter.baseUrl()));
+
+      // The cluster comes up at that address: the next cycle reaches it, the queued alerts arrive.
+      try (KafkaBroker broker = KafkaBroker.builder().port(port).start()) {
+        // The admin client backs off its reconnects, so the first cycle after the start may still miss.
+        await().atMost(Duration.ofSeconds(60)).until(() -> exporter.collect() != null);
+        assertThat(Scrape.get(exporter.baseUrl() + "/ready").statusCode()).isEqualTo(200);
+        assertThat(Scrape.require(Scrape.metrics(exporter.baseUrl()), "tributary_kafka_brokers", Map.of())).isEqualTo(1);
+        assertThat(broker.reader().records("alerts.events", 2, Duration.ofSeconds(30)))
+            .extracting(r -> r.key()).containsExactly("6f1e0b3a9d2c4e11", "0a9b8c7d6e5f4a3b");
+      }
     }
   }
 }
