@@ -22,6 +22,7 @@ import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -84,6 +85,9 @@ public final class SearchServer implements AutoCloseable {
     /** How long {@link #stop()} waits for the processes to exit after SIGTERM before it kills them. */
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
+    /** How long a command-line tool of the distribution (adding a user) may take. */
+    private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(60);
+
     /** How often readiness is polled. */
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
 
@@ -114,6 +118,7 @@ public final class SearchServer implements AutoCloseable {
     private final Path javaHome;
     private final String heap;
     private final Map<String, String> settings;
+    private final String probeAuthorization; // Basic header of the first user, or null
     private final Duration startupTimeout;
     private final String serviceUser;
     private final Path workDir;
@@ -132,6 +137,8 @@ public final class SearchServer implements AutoCloseable {
         this.javaHome = b.javaHome;
         this.heap = b.heap;
         this.settings = new LinkedHashMap<>(b.settings);
+        this.probeAuthorization = b.users.isEmpty() ? null : "Basic " + Base64.getEncoder().encodeToString(
+                (b.users.get(0)[0] + ":" + b.users.get(0)[1]).getBytes(StandardCharsets.UTF_8));
         this.startupTimeout = b.startupTimeout;
         this.serviceUser = b.serviceUser;
         this.workDir = workDir;
@@ -401,9 +408,10 @@ public final class SearchServer implements AutoCloseable {
     }
 
     /**
-     * Ready means the HTTP port answers. With security off, the cluster health must be yellow;
-     * with security on (where this kit has no credentials), any HTTP answer, 401 included, shows
-     * the node serves requests, and the caller waits for what it needs with its own credentials.
+     * Ready means the cluster health is at least yellow. With security on, the probe authenticates
+     * as the first {@link Builder#user}; without one it has no credentials, and any HTTP answer,
+     * 401 included, shows the node serves requests (the caller waits for what it needs with its
+     * own credentials).
      */
     private void awaitReady() {
         long deadline = System.nanoTime() + startupTimeout.toNanos();
@@ -417,9 +425,12 @@ public final class SearchServer implements AutoCloseable {
                         + " before it was ready; log tail:\n" + logTail(LOG_TAIL_LINES));
             }
             try {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 || (secured && r.statusCode() == 401)) {
+                HttpRequest.Builder probe = HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5));
+                if (probeAuthorization != null) {
+                    probe.header("Authorization", probeAuthorization);
+                }
+                HttpResponse<String> r = client.send(probe.build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 || (secured && probeAuthorization == null && r.statusCode() == 401)) {
                     return;
                 }
             } catch (IOException e) {
@@ -513,6 +524,7 @@ public final class SearchServer implements AutoCloseable {
         private String heap = DEFAULT_HEAP;
         private final Map<String, String> settings = new LinkedHashMap<>();
         private final Map<String, Path> configFiles = new LinkedHashMap<>();
+        private final List<String[]> users = new ArrayList<>(); // {name, password, roles}
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private String serviceUser = DEFAULT_SERVICE_USER;
 
@@ -586,6 +598,30 @@ public final class SearchServer implements AutoCloseable {
         }
 
         /**
+         * A user of Elasticsearch's file realm, added with {@code bin/elasticsearch-users useradd}
+         * before the first start; for tests with {@code xpack.security.enabled=true}. The first user
+         * added is also the one the readiness probe authenticates as, so give it a role that may
+         * read the cluster health ({@code superuser}, or {@code monitor} privileges).
+         *
+         * @param name the user name
+         * @param password its password (at least 6 characters, Elasticsearch's minimum)
+         * @param roles its roles, e.g. {@code "superuser"}; at least one
+         * @return this builder
+         */
+        public Builder user(String name, String password, String... roles) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(password, "password");
+            if (password.length() < 6) {
+                throw new IllegalArgumentException("password must have at least 6 characters");
+            }
+            if (roles.length == 0) {
+                throw new IllegalArgumentException("user '" + name + "' needs at least one role");
+            }
+            users.add(new String[] {name, password, String.join(",", roles)});
+            return this;
+        }
+
+        /**
          * How long {@link #start()} and {@link SearchServer#restart()} wait for the server. Default
          * {@link SearchServer#DEFAULT_STARTUP_TIMEOUT}.
          *
@@ -649,6 +685,15 @@ public final class SearchServer implements AutoCloseable {
                 for (String dir : List.of("data", "logs", "tmp")) {
                     Files.createDirectories(work.resolve(dir));
                 }
+                if (!users.isEmpty()) {
+                    if (product != Product.ELASTICSEARCH) {
+                        throw new IllegalArgumentException("user(..) needs Elasticsearch's file realm; " + home
+                                + " is OpenSearch");
+                    }
+                    for (String[] user : users) {
+                        runTool(home, javaHome, work, "elasticsearch-users", "useradd", user[0], "-p", user[1], "-r", user[2]);
+                    }
+                }
                 if (runningAsRoot()) {
                     makeReadable(home);
                     chownTree(work, serviceUser);
@@ -666,6 +711,37 @@ public final class SearchServer implements AutoCloseable {
                 throw e;
             }
             return server;
+        }
+
+        /** Runs a command-line tool of the distribution against the server's own configuration. */
+        private static void runTool(Path home, Path javaHome, Path work, String tool, String... args) throws IOException {
+            List<String> command = new ArrayList<>();
+            command.add(home.toAbsolutePath().resolve("bin").resolve(tool).toString());
+            command.addAll(List.of(args));
+            Path log = work.resolve("tools.log");
+            ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().put("ES_JAVA_HOME", javaHome.toString());
+            builder.environment().put("ES_PATH_CONF", work.resolve("config").toString());
+            builder.environment().put("ES_TMPDIR", work.resolve("tmp").toString());
+            builder.environment().remove("JAVA_HOME");
+            builder.environment().remove("JAVA_TOOL_OPTIONS");
+            Process process = builder.start();
+            try {
+                if (!process.waitFor(TOOL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new IOException(tool + " did not finish within " + TOOL_TIMEOUT);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while running " + tool, e);
+            }
+            if (process.exitValue() != 0) {
+                // The arguments may hold a password: name the tool and its first argument only.
+                throw new IOException(tool + " " + args[0] + " exited with " + process.exitValue() + ": "
+                        + Files.readString(log, StandardCharsets.UTF_8).strip());
+            }
         }
 
         private static String serverVersion(Path home) {

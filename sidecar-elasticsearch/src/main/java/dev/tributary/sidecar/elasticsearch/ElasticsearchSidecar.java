@@ -1,5 +1,6 @@
 package dev.tributary.sidecar.elasticsearch;
 
+import dev.tributary.accounting.SequenceTracker;
 import dev.tributary.sidecar.ConsumeLoop;
 import dev.tributary.sidecar.DeadLetterWriter;
 import dev.tributary.sidecar.HttpEndpoints;
@@ -61,9 +62,21 @@ public final class ElasticsearchSidecar implements AutoCloseable {
         settings.get(ElasticsearchSettings.RETRY_INITIAL_BACKOFF),
         settings.get(ElasticsearchSettings.RETRY_MAX_BACKOFF),
         settings.get(ElasticsearchSettings.RETRY_MAX_ATTEMPTS),
-        maxPollRecords);
+        maxPollRecords,
+        settings.get(ElasticsearchSettings.LOGS_TOPIC));
+    SequenceTracker.Listener sequences = new SequenceTracker.Listener() {
+      @Override
+      public void gaps(String service, String stream, long missing) {
+        metrics.sequenceGaps(service, missing);
+      }
+
+      @Override
+      public void duplicates(String service, String stream, long count) {
+        metrics.sequenceDuplicates(service, count);
+      }
+    };
     this.handler = new IndexingHandler(options, settings.naming, transport, templates, deadLetters, esMetrics,
-        System::nanoTime);
+        sequences, System::nanoTime);
     this.loop = ConsumeLoop.builder()
         .bootstrapServers(bootstrap)
         .groupId(config.get(SidecarConfig.GROUP_ID))

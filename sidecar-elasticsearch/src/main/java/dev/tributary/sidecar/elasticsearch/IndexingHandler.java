@@ -3,11 +3,13 @@ package dev.tributary.sidecar.elasticsearch;
 import dev.tributary.sidecar.ConsumerControl;
 import dev.tributary.sidecar.DeadLetterWriter;
 import dev.tributary.sidecar.RecordHandler;
+import dev.tributary.accounting.SequenceTracker;
 import dev.tributary.wire.Envelope;
 import dev.tributary.wire.EnvelopeCodec;
 import dev.tributary.wire.EnvelopeException;
 import dev.tributary.wire.EventEnvelope;
 import dev.tributary.wire.LogEnvelope;
+import dev.tributary.wire.Source;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,10 +43,13 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Flow, all on the consume thread</h2>
  * <ol>
- *   <li>Each record is decoded; a record that is not a valid envelope, or is a metric or health
- *       envelope, is dead-lettered with the codec's reason ({@code malformed_json}, ...,
- *       {@code unexpected_type}). Otherwise its value, unchanged, becomes the document, with the id
- *       {@code instance:run:stream:seq} and the index from {@link IndexNaming}.</li>
+ *   <li>Each record is decoded. A log or event envelope's value, unchanged, becomes the document,
+ *       with the id {@code instance:run:stream:seq} and the index from {@link IndexNaming}; its
+ *       identity goes through a {@link SequenceTracker} (gaps and duplicates per service). A JSON
+ *       object without a {@code tributary} member (a foreign producer's) is indexed as it is, with
+ *       the id {@code topic-partition-offset} ({@link ForeignDocument}). Anything else (not JSON,
+ *       a broken or future-version envelope, a metric or health envelope) is dead-lettered with the
+ *       codec's reason ({@code malformed_json}, ..., {@code unexpected_type}).</li>
  *   <li>Before the first bulk, the templates are installed (retried with back-off until they are).</li>
  *   <li>A bulk is sent when {@code bulk.max.actions} or {@code bulk.max.bytes} is reached, when the
  *       oldest document waited {@code bulk.interval}, or at once when the consumer is caught up (the
@@ -66,12 +71,13 @@ final class IndexingHandler implements RecordHandler {
   /** How long one handle() may keep sending bulks before it returns to poll. */
   private static final long FLUSH_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(2);
   private static final Duration DLQ_ACK_TIMEOUT = Duration.ofSeconds(10);
+  private static final long SEQUENCE_EVICTION_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** A bound on waiting for a bulk in flight, far above any request timeout. */
   private static final long COLLECT_TIMEOUT_MINUTES = 10;
 
   /** Everything the handler needs from the configuration. */
   record Options(int maxActions, int maxBytes, Duration interval, int maxBufferedRecords, long maxBufferedBytes,
-      Duration initialBackoff, Duration maxBackoff, int maxAttempts, int maxPollRecords) {}
+      Duration initialBackoff, Duration maxBackoff, int maxAttempts, int maxPollRecords, String logsTopic) {}
 
   private final Options options;
   private final EnvelopeCodec codec = EnvelopeCodec.create();
@@ -85,6 +91,10 @@ final class IndexingHandler implements RecordHandler {
   private final Backoff backoff;
 
   private final Map<TopicPartition, OffsetTracker> trackers = new HashMap<>();
+  /** Gaps and duplicates in the senders' sequences, one tracker per owned partition. */
+  private final Map<TopicPartition, SequenceTracker> sequences = new HashMap<>();
+  private final SequenceTracker.Listener sequenceListener;
+  private long lastSequenceEvictionNanos;
   private final ArrayDeque<BulkItem> fresh = new ArrayDeque<>();
   private final List<BulkItem> retrying = new ArrayList<>();
   private final List<BulkItem> deadLettering = new ArrayList<>(); // written, awaiting Kafka's ack
@@ -112,7 +122,8 @@ final class IndexingHandler implements RecordHandler {
   private record DeadLetter(BulkItem item, String reason, String error) {}
 
   IndexingHandler(Options options, IndexNaming naming, SearchTransport transport, Templates templates,
-      DeadLetterWriter deadLetters, ElasticsearchMetrics metrics, LongSupplier nanoTime) {
+      DeadLetterWriter deadLetters, ElasticsearchMetrics metrics, SequenceTracker.Listener sequenceListener,
+      LongSupplier nanoTime) {
     this.options = options;
     this.naming = naming;
     this.transport = transport;
@@ -120,7 +131,9 @@ final class IndexingHandler implements RecordHandler {
     this.templates = templates;
     this.deadLetters = deadLetters;
     this.metrics = metrics;
+    this.sequenceListener = sequenceListener;
     this.nanoTime = nanoTime;
+    this.lastSequenceEvictionNanos = nanoTime.getAsLong();
     this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
     this.templatesInstalled = templates == null;
     this.ready = templatesInstalled;
@@ -146,6 +159,7 @@ final class IndexingHandler implements RecordHandler {
       flush(caughtUp);
     }
     writeDeadLetters();
+    evictIdleSequences(now);
     backPressure(control);
     metrics.buffered(buffered, bufferedBytes);
     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
@@ -183,10 +197,28 @@ final class IndexingHandler implements RecordHandler {
         return;
       }
       id = BulkWriter.documentId(envelope.identity());
+      Source source = envelope.source();
+      sequences.computeIfAbsent(tp, p -> SequenceTracker.builder().listener(sequenceListener).build())
+          .observe(source.service(), source.instance(), source.runId(), envelope.stream(), envelope.seq(),
+              TimeUnit.NANOSECONDS.toMillis(now));
     } catch (EnvelopeException e) {
-      deadLetter(new BulkItem(r, tp, slot, "none", null, null, new byte[0], new byte[0]), e.reason().code(),
-          e.getMessage(), now);
-      return;
+      ForeignDocument foreign = e.reason() == EnvelopeException.Reason.MALFORMED_JSON
+          || e.reason() == EnvelopeException.Reason.UNSUPPORTED_VERSION ? null : ForeignDocument.parse(value);
+      if (foreign == null) {
+        deadLetter(new BulkItem(r, tp, slot, "none", null, null, new byte[0], new byte[0]), e.reason().code(),
+            e.getMessage(), now);
+        return;
+      }
+      long timestamp = foreign.timestampMillis() >= 0 ? foreign.timestampMillis() : Math.max(0, r.timestamp());
+      if (r.topic().equals(options.logsTopic())) {
+        kind = "logs";
+        index = naming.logs(foreign.serviceName() == null ? ForeignDocument.UNKNOWN_SERVICE : foreign.serviceName(),
+            timestamp);
+      } else {
+        kind = "events";
+        index = naming.events(ForeignDocument.domain(r.topic()), timestamp);
+      }
+      id = ForeignDocument.id(r.topic(), r.partition(), r.offset());
     } catch (RuntimeException e) { // never crash on bad input
       deadLetter(new BulkItem(r, tp, slot, "none", null, null, new byte[0], new byte[0]), "invalid_value",
           e.toString(), now);
@@ -207,6 +239,15 @@ final class IndexingHandler implements RecordHandler {
       bufferedBytes += item.record.value() == null ? 0 : item.record.value().length;
     }
     deadLetterQueue.add(new DeadLetter(item, reason, error));
+  }
+
+  /** Idle runs (a sender that stopped) are settled once a second: their missing numbers become gaps. */
+  private void evictIdleSequences(long now) {
+    if (now - lastSequenceEvictionNanos >= SEQUENCE_EVICTION_INTERVAL_NANOS) {
+      lastSequenceEvictionNanos = now;
+      long millis = TimeUnit.NANOSECONDS.toMillis(now);
+      sequences.values().forEach(s -> s.evictIdle(millis));
+    }
   }
 
   // --- templates -------------------------------------------------------------------------------
@@ -513,6 +554,7 @@ final class IndexingHandler implements RecordHandler {
       return false;
     });
     partitions.forEach(trackers::remove);
+    partitions.forEach(sequences::remove); // the next owner starts a baseline of its own
   }
 
   private void dropIf(Collection<BulkItem> items, Set<TopicPartition> gone) {

@@ -3,6 +3,7 @@ package dev.tributary.sidecar.elasticsearch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.tributary.accounting.SequenceTracker;
 import dev.tributary.sidecar.ConsumerControl;
 import dev.tributary.sidecar.DeadLetterWriter;
 import dev.tributary.sidecar.SidecarMetrics;
@@ -48,6 +49,18 @@ class IndexingHandlerTest {
   private DeadLetterWriter deadLetters;
   private IndexingHandler handler;
   private final FakeControl control = new FakeControl();
+  private final List<String> sequenceEvents = new CopyOnWriteArrayList<>(); // "gaps checkout logs 3"
+  private final SequenceTracker.Listener sequenceListener = new SequenceTracker.Listener() {
+    @Override
+    public void gaps(String service, String stream, long missing) {
+      sequenceEvents.add("gaps " + service + " " + stream + " " + missing);
+    }
+
+    @Override
+    public void duplicates(String service, String stream, long count) {
+      sequenceEvents.add("duplicates " + service + " " + stream + " " + count);
+    }
+  };
 
   @BeforeEach
   void setUp() throws IOException {
@@ -75,9 +88,9 @@ class IndexingHandlerTest {
     IndexNaming naming = new IndexNaming("logs-", "events-", "yyyy.MM.dd", false, "default");
     handler = new IndexingHandler(
         new IndexingHandler.Options(100, 1 << 20, Duration.ofSeconds(1), 1000, 1 << 24, Duration.ofMillis(100),
-            Duration.ofSeconds(1), 20, 500),
+            Duration.ofSeconds(1), 20, 500, "logs.events"),
         naming, transport, new Templates(naming, 200, -1, 2000), deadLetters,
-        new ElasticsearchMetrics(new PrometheusRegistry()), clock::get);
+        new ElasticsearchMetrics(new PrometheusRegistry()), sequenceListener, clock::get);
     control.assigned.add(TP);
   }
 
@@ -136,6 +149,69 @@ class IndexingHandlerTest {
     Map<TopicPartition, OffsetAndMetadata> again = handler.handle(records(0, 2), control);
     assertThat(bulks).hasSize(1);
     assertThat(again).isEmpty();
+  }
+
+  @Test
+  void aJsonObjectFromAnotherProducerIsIndexedUnderTopicPartitionOffset() throws Exception {
+    answers.add(new String[] {"200", "{\"errors\":false,\"items\":[{\"index\":{\"status\":201}},"
+        + "{\"index\":{\"status\":201}},{\"index\":{\"status\":201}}]}"});
+    TopicPartition events = new TopicPartition("payment.events", 1);
+    control.assigned.add(events);
+    List<ConsumerRecord<byte[], byte[]>> logs = List.of(
+        raw(TP, 7, "{\"@timestamp\":\"2026-03-01T10:00:00Z\",\"service\":{\"name\":\"Legacy-Billing\"},\"message\":\"hi\"}"),
+        raw(TP, 8, "{\"message\":\"no service, no time\"}"));
+    List<ConsumerRecord<byte[], byte[]>> payments = List.of(
+        raw(events, 3, "{\"@timestamp\":\"2026-03-02T23:59:59.999+00:00\",\"order\":\"o-1\"}"));
+
+    Map<TopicPartition, OffsetAndMetadata> commit = handler.handle(
+        new ConsumerRecords<>(Map.of(TP, logs, events, payments), Map.of()), control);
+
+    assertThat(bulks).hasSize(1);
+    String bulk = bulks.get(0);
+    assertThat(bulk).contains("{\"index\":{\"_index\":\"logs-legacy-billing-2026.03.01\",\"_id\":\"logs.events-0-7\"}}");
+    assertThat(bulk).contains("\"_index\":\"logs-unknown-2026.01.15\",\"_id\":\"logs.events-0-8\"");
+    assertThat(bulk).contains("{\"index\":{\"_index\":\"events-payment-2026.03.02\",\"_id\":\"payment.events-1-3\"}}");
+    assertThat(bulk).contains("{\"message\":\"no service, no time\"}");
+    assertThat(commit).containsEntry(TP, new OffsetAndMetadata(9)).containsEntry(events, new OffsetAndMetadata(4));
+  }
+
+  @Test
+  void sequenceGapsAndDuplicatesAreCountedPerService() throws Exception {
+    long[] seqs = {1, 2, 2, 3, 1030};
+    List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>();
+    for (int i = 0; i < seqs.length; i++) {
+      list.add(log(i, seqs[i]));
+    }
+    answers.add(new String[] {"200", "{\"errors\":false}"});
+
+    handler.handle(new ConsumerRecords<>(Map.of(TP, list), Map.of()), control);
+
+    // 2 arrived twice; 4, 5 and 6 are missing once 1030 shows them a window (1024) behind.
+    assertThat(sequenceEvents).containsExactly("duplicates checkout logs 1", "gaps checkout logs 3");
+  }
+
+  @Test
+  void aNewOwnerOfAPartitionCountsNoFalseGapsOrDuplicates() throws Exception {
+    answers.add(new String[] {"200", "{\"errors\":false}"});
+    answers.add(new String[] {"200", "{\"errors\":false}"});
+    handler.handle(new ConsumerRecords<>(Map.of(TP, List.of(log(0, 1), log(1, 2))), Map.of()), control);
+    handler.onPartitionsRevoked(List.of(TP));
+    // Taken back later, mid-stream: 2 is re-read (not committed elsewhere), then 500 onwards.
+    handler.handle(new ConsumerRecords<>(Map.of(TP, List.of(log(1, 2), log(2, 500))), Map.of()), control);
+    assertThat(sequenceEvents).isEmpty();
+  }
+
+  private static ConsumerRecord<byte[], byte[]> raw(TopicPartition tp, long offset, String value) {
+    return new ConsumerRecord<>(tp.topic(), tp.partition(), offset, 1_768_435_200_000L /* 2026-01-15 */,
+        org.apache.kafka.common.record.TimestampType.CREATE_TIME, 0, 0, null, value.getBytes(StandardCharsets.UTF_8),
+        new org.apache.kafka.common.header.internals.RecordHeaders(), java.util.Optional.empty());
+  }
+
+  private static ConsumerRecord<byte[], byte[]> log(long offset, long seq) {
+    Source source = new Source("checkout", "i-1", null, null, "run");
+    byte[] value = EnvelopeCodec.create().encode(new LogEnvelope(1_790_000_000_000L, source, "logs", seq,
+        "INFO", null, null, "m" + offset, Map.of(), Map.of(), List.of(), null, null, null, null, null));
+    return new ConsumerRecord<>(TP.topic(), TP.partition(), offset, null, value);
   }
 
   private static ConsumerRecords<byte[], byte[]> records(int fromOffset, int count) {

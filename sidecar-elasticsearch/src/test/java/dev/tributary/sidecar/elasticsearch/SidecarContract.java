@@ -219,7 +219,8 @@ abstract class SidecarContract {
   }
 
   @Test
-  void aMalformedRecordAndAMappingConflictGoToTheDeadLetterTopicWithTheirReasons(TestInfo info) throws Exception {
+  void aMalformedRecordABrokenEnvelopeAndAMappingConflictGoToTheDeadLetterTopicWithTheirReasons(TestInfo info)
+      throws Exception {
     Names n = new Names(info);
     Source source = new Source(n.service, "i-1", null, null, "run-dlq");
     long now = System.currentTimeMillis();
@@ -228,23 +229,34 @@ abstract class SidecarContract {
       // fields.amount becomes an object in the mapping...
       producer.send(record(n.logsTopic, log(source, 1, now, Map.of("amount", Map.of("value", 1))))).get();
       await().atMost(INDEXED_WITHIN).until(() -> search.count(n.logsPattern()) == 1);
-      // ...so a number there conflicts; and a record that is not JSON at all.
+      // ...so a number there conflicts; and a record that is not JSON at all; and an envelope that
+      // lost its sequence number (a broken Tributary producer, not a foreign one).
       producer.send(record(n.logsTopic, "this is not an envelope".getBytes(StandardCharsets.UTF_8))).get();
       producer.send(record(n.logsTopic, log(source, 2, now, Map.of("amount", 5)))).get();
+      String broken = new String(log(source, 99, now, Map.of()), StandardCharsets.UTF_8).replace(",\"seq\":99", "");
+      producer.send(record(n.logsTopic, broken.getBytes(StandardCharsets.UTF_8))).get();
       for (int seq = 3; seq <= 7; seq++) {
         producer.send(record(n.logsTopic, log(source, seq, now, Map.of("amount", Map.of("value", seq))))).get();
       }
+      // A JSON object from another producer is indexed under topic-partition-offset...
+      String foreign = "{\"@timestamp\":\"2026-02-03T04:05:06Z\",\"service\":{\"name\":\"" + n.service
+          + "\"},\"message\":\"from a shipper\"}";
+      long foreignOffset = producer.send(record(n.logsTopic, foreign.getBytes(StandardCharsets.UTF_8))).get().offset();
+      // ...and a replay of seq 3 overwrites its document and counts as a duplicate.
+      producer.send(record(n.logsTopic, log(source, 3, now, Map.of("amount", Map.of("value", 3))))).get();
 
-      List<ConsumerRecord<String, String>> dead = broker().reader().records(n.logsTopic + ".dlq", 2, Duration.ofSeconds(60));
-      await().atMost(INDEXED_WITHIN).until(() -> search.count(n.logsPattern()) == 6);
-      assertThat(broker().reader().drain(n.logsTopic + ".dlq", Duration.ofSeconds(1))).hasSize(2);
+      List<ConsumerRecord<String, String>> dead = broker().reader().records(n.logsTopic + ".dlq", 3, Duration.ofSeconds(60));
+      await().atMost(INDEXED_WITHIN).until(() -> search.count(n.logsPattern()) == 7
+          && metric(sidecar, "tributary_sidecar_sequence_duplicates_total{service=\"" + n.service + "\"}") == 1);
+      assertThat(broker().reader().drain(n.logsTopic + ".dlq", Duration.ofSeconds(1))).hasSize(3);
 
       Map<String, ConsumerRecord<String, String>> byReason = new HashMap<>();
       for (ConsumerRecord<String, String> r : dead) {
         byReason.put(header(r, WireHeaders.DLQ_REASON), r);
       }
-      assertThat(byReason).containsOnlyKeys("malformed_json", "mapping_conflict");
+      assertThat(byReason).containsOnlyKeys("malformed_json", "mapping_conflict", "missing_field");
       assertThat(byReason.get("malformed_json").value()).isEqualTo("this is not an envelope");
+      assertThat(header(byReason.get("missing_field"), WireHeaders.DLQ_ERROR)).contains("seq");
       ConsumerRecord<String, String> conflict = byReason.get("mapping_conflict");
       assertThat(header(conflict, WireHeaders.DLQ_ERROR)).contains("status=400").contains("amount");
       assertThat(header(conflict, WireHeaders.DLQ_ORIGIN)).startsWith(n.logsTopic + "-");
@@ -254,7 +266,10 @@ abstract class SidecarContract {
       for (int seq : new int[] {1, 3, 4, 5, 6, 7}) {
         expected.add("i-1:run-dlq:logs:" + seq);
       }
-      assertThat(search.ids(n.logsPattern()).keySet()).isEqualTo(expected);
+      expected.add(n.logsTopic + "-0-" + foreignOffset);
+      Map<String, String> ids = search.ids(n.logsPattern());
+      assertThat(ids.keySet()).isEqualTo(expected);
+      assertThat(ids.get(n.logsTopic + "-0-" + foreignOffset)).isEqualTo("logs-" + n.service + "-2026.02.03");
       String metrics = get(sidecar.endpoint() + "/metrics");
       assertThat(metrics).contains("reason=\"mapping_conflict\"").contains("reason=\"malformed_json\"");
     }
