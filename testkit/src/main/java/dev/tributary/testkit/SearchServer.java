@@ -12,6 +12,7 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
@@ -579,7 +580,8 @@ public final class SearchServer implements AutoCloseable {
         }
 
         /**
-         * A file copied into the server's own configuration directory before the first start (a
+         * A file copied into the server's own configuration directory before the first start, replacing
+         * the distribution's file of that name if there is one (a
          * certificate, a keystore, a users file); settings refer to it by {@code relativePath}.
          *
          * @param relativePath where it goes, relative to the configuration directory, e.g. {@code "certs/http.p12"}
@@ -679,7 +681,7 @@ public final class SearchServer implements AutoCloseable {
                 for (Map.Entry<String, Path> f : configFiles.entrySet()) {
                     Path target = work.resolve("config").resolve(f.getKey());
                     Files.createDirectories(target.getParent());
-                    Files.copy(f.getValue(), target);
+                    Files.copy(f.getValue(), target, StandardCopyOption.REPLACE_EXISTING);
                 }
                 rewriteJvmOptions(work);
                 for (String dir : List.of("data", "logs", "tmp")) {

@@ -74,6 +74,8 @@ class SearchServerTest {
         assertThatThrownBy(() -> builder.setting("http.port", "9200")).hasMessage("setting 'http.port' is managed by SearchServer");
         assertThatThrownBy(() -> builder.heap("lots")).hasMessageContaining("heap must be a JVM size");
         assertThatThrownBy(() -> builder.configFile("../escape", Path.of("x"))).hasMessageContaining("must stay inside");
+        assertThatThrownBy(() -> builder.user("admin", "short", "superuser")).hasMessage("password must have at least 6 characters");
+        assertThatThrownBy(() -> builder.user("admin", "long-enough")).hasMessage("user 'admin' needs at least one role");
     }
 
     @Test

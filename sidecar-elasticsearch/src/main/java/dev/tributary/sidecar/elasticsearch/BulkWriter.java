@@ -23,13 +23,14 @@ import java.util.Set;
  *   <li><b>indexed</b>: 200/201, or 409 for {@code create} in data stream mode (the document with
  *       this id is already there: a replay);</li>
  *   <li><b>retry</b>: 429 and 5xx (the server is overloaded or recovering), and 401/403 (a
- *       credentials or privilege problem that an operator fixes; dead-lettering every document would
+ *       privilege problem on one index that an operator fixes; dead-lettering every document would
  *       be worse);</li>
  *   <li><b>rejected</b>: any other status (mapping conflicts, malformed documents): dead-lettered with
  *       the server's error.</li>
  * </ul>
  * A request that gets no bulk answer at all (connection refused, timeout, a non-200 status for the
- * whole request) fails as a whole, and every item is retried. Ids are explicit, so a retry or a
+ * whole request) fails as a whole, and every item is retried, unless it is an {@link AccessProblem}
+ * (401, 403, a failed TLS handshake), which stops the sidecar. Ids are explicit, so a retry or a
  * replay overwrites instead of duplicating.
  */
 final class BulkWriter {
@@ -52,9 +53,14 @@ final class BulkWriter {
 
   /**
    * A bulk's result: either {@code items} (one per request item, in order) or a whole-request
-   * {@code failure} (then {@code status} is the HTTP status, or 0 when there was no answer).
+   * {@code failure} (then {@code status} is the HTTP status, or 0 when there was no answer);
+   * {@code accessProblem} is set when the failure is one retrying cannot fix ({@link AccessProblem}).
    */
-  record Result(List<ItemResult> items, String failure, int status) {
+  record Result(List<ItemResult> items, String failure, int status, String accessProblem) {
+    Result(List<ItemResult> items, String failure, int status) {
+      this(items, failure, status, null);
+    }
+
     boolean failed() {
       return failure != null;
     }
@@ -140,11 +146,12 @@ final class BulkWriter {
     try {
       response = transport.send("POST", BULK_PATH, body, NDJSON);
     } catch (IOException e) {
-      return new Result(null, "no answer: " + e, 0);
+      return new Result(null, "no answer: " + e, 0, AccessProblem.fromException(e, transport.currentUrl()));
     }
     if (response.status() != 200) {
       return new Result(null, "bulk request answered " + response.status() + ": "
-          + Templates.truncate(response.bodyText(), 500), response.status());
+          + Templates.truncate(response.bodyText(), 500), response.status(),
+          AccessProblem.fromStatus(response.status(), "POST /_bulk", response.bodyText()));
     }
     try {
       List<ItemResult> results = parse(response.body(), items.size());

@@ -143,6 +143,16 @@ final class ElasticsearchSettings {
         IndexNaming.sanitize(config.get(DATA_STREAM_NAMESPACE)));
   }
 
+  /** The URLs, the kind of authentication (a user name, never a password or key) and the trust. */
+  @Override
+  public String toString() {
+    String user = config.get(USERNAME);
+    String auth = authorization == null ? "no authentication"
+        : authorization.startsWith("ApiKey ") ? "API key" : "basic auth as " + user.strip();
+    String trust = trustStore != null ? "trust store " + trustStore : caFile != null ? "CA " + caFile : "the JDK's CAs";
+    return "Elasticsearch " + urls + ", " + auth + ", trusting " + trust;
+  }
+
   <T> T get(ConfigKey<T> key) {
     return config.get(key);
   }
@@ -162,6 +172,11 @@ final class ElasticsearchSettings {
         uri = URI.create(u);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(URL.envName() + ": not a URL: '" + part.trim() + "'", e);
+      }
+      if (uri.getRawUserInfo() != null) {
+        // Credentials in a URL end up in logs; the JDK client would not send them anyway.
+        throw new IllegalArgumentException(URL.envName() + ": put credentials in " + USERNAME.envName() + "/"
+            + PASSWORD.envName() + " or " + API_KEY.envName() + ", not in the URL");
       }
       if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
         throw new IllegalArgumentException(URL.envName() + ": needs http:// or https:// and a host, was '" + part.trim() + "'");

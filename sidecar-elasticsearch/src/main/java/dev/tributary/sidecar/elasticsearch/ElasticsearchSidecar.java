@@ -10,6 +10,9 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,7 @@ public final class ElasticsearchSidecar implements AutoCloseable {
   private final HttpEndpoints http;
   private final Duration shutdownTimeout;
   private volatile boolean closed;
+  private final CountDownLatch closedLatch = new CountDownLatch(1);
 
   private ElasticsearchSidecar(SidecarConfig config) {
     this.settings = new ElasticsearchSettings(config);
@@ -76,7 +80,7 @@ public final class ElasticsearchSidecar implements AutoCloseable {
       }
     };
     this.handler = new IndexingHandler(options, settings.naming, transport, templates, deadLetters, esMetrics,
-        sequences, System::nanoTime);
+        sequences, this::accessProblem, System::nanoTime);
     this.loop = ConsumeLoop.builder()
         .bootstrapServers(bootstrap)
         .groupId(config.get(SidecarConfig.GROUP_ID))
@@ -118,6 +122,39 @@ public final class ElasticsearchSidecar implements AutoCloseable {
     return sidecar;
   }
 
+  /**
+   * Called once, on the consume thread, when Elasticsearch refused the credentials or the TLS
+   * handshake failed: logs the cause once and stops the sidecar on another thread (close() joins
+   * the consume thread).
+   */
+  private void accessProblem(String problem) {
+    LOG.error("{}; the sidecar stops (nothing more is indexed or committed; fix the configuration and start it again)",
+        problem);
+    Thread stopper = new Thread(this::close, "tributary-elasticsearch-stop");
+    stopper.setDaemon(true);
+    stopper.start();
+  }
+
+  /**
+   * Why the sidecar stopped by itself: Elasticsearch refused its credentials or privileges, or the
+   * TLS handshake failed. Retrying cannot fix either, so it stops instead of retrying forever.
+   *
+   * @return the cause, naming the setting to change; empty while it runs or after a normal close
+   */
+  public Optional<String> failure() {
+    return Optional.ofNullable(handler.stoppedBy());
+  }
+
+  /**
+   * Waits until the sidecar is closed, by {@link #close()} or because it stopped by itself
+   * ({@link #failure()}).
+   *
+   * @return whether it was closed within {@code timeout}
+   */
+  public boolean awaitClosed(Duration timeout) throws InterruptedException {
+    return closedLatch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** The base URL of {@code /metrics}, {@code /health} and {@code /ready}. */
   public String endpoint() {
     return http.baseUrl();
@@ -148,5 +185,6 @@ public final class ElasticsearchSidecar implements AutoCloseable {
     transport.close();
     http.close();
     LOG.info("elasticsearch sidecar stopped");
+    closedLatch.countDown();
   }
 }

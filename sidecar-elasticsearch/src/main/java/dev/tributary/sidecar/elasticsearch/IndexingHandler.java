@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -118,12 +119,14 @@ final class IndexingHandler implements RecordHandler {
   private volatile boolean draining;
   private final CountDownLatch drained = new CountDownLatch(1);
   private volatile boolean ready;
+  private volatile String stoppedBy; // an AccessProblem: nothing is sent any more
+  private final Consumer<String> onAccessProblem;
 
   private record DeadLetter(BulkItem item, String reason, String error) {}
 
   IndexingHandler(Options options, IndexNaming naming, SearchTransport transport, Templates templates,
       DeadLetterWriter deadLetters, ElasticsearchMetrics metrics, SequenceTracker.Listener sequenceListener,
-      LongSupplier nanoTime) {
+      Consumer<String> onAccessProblem, LongSupplier nanoTime) {
     this.options = options;
     this.naming = naming;
     this.transport = transport;
@@ -132,6 +135,7 @@ final class IndexingHandler implements RecordHandler {
     this.deadLetters = deadLetters;
     this.metrics = metrics;
     this.sequenceListener = sequenceListener;
+    this.onAccessProblem = onAccessProblem;
     this.nanoTime = nanoTime;
     this.lastSequenceEvictionNanos = nanoTime.getAsLong();
     this.backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
@@ -142,6 +146,12 @@ final class IndexingHandler implements RecordHandler {
   @Override
   public Map<TopicPartition, OffsetAndMetadata> handle(ConsumerRecords<byte[], byte[]> records, ConsumerControl control)
       throws InterruptedException {
+    if (stoppedBy != null) {
+      // Records of this last poll are not booked: the committed offsets stay where they are.
+      control.pause(control.assignment());
+      metrics.paused(control.paused().size());
+      return Map.of();
+    }
     long now = nanoTime.getAsLong();
     for (TopicPartition tp : records.partitions()) {
       OffsetTracker tracker = trackers.computeIfAbsent(tp, p -> new OffsetTracker());
@@ -261,9 +271,19 @@ final class IndexingHandler implements RecordHandler {
       LOG.info("index and component templates installed");
     } catch (Templates.TemplateException e) {
       metrics.templates(false);
+      String problem = AccessProblem.fromStatus(e.status, "PUT " + e.template, e.body);
+      if (problem != null) {
+        stop(problem);
+        return;
+      }
       failed(e.getMessage(), e.status);
     } catch (java.io.IOException e) {
       metrics.templates(false);
+      String problem = AccessProblem.fromException(e, transport.currentUrl());
+      if (problem != null) {
+        stop(problem);
+        return;
+      }
       failed("templates not installed, no answer: " + e, 0);
     }
   }
@@ -282,7 +302,7 @@ final class IndexingHandler implements RecordHandler {
     if (inFlight != null && inFlight.isDone()) {
       collect();
     }
-    while (true) {
+    while (stoppedBy == null) {
       long now = nanoTime.getAsLong();
       if (inFlight != null) {
         if (!hasBatch(now, caughtUp)) {
@@ -302,7 +322,7 @@ final class IndexingHandler implements RecordHandler {
       inFlightStart = nanoTime.getAsLong();
       inFlight = sender().submit(() -> writer.send(batch));
     }
-    if (inFlight != null && (caughtUp || draining)) {
+    if (inFlight != null && (caughtUp || draining || stoppedBy != null)) {
       collect();
     }
   }
@@ -338,6 +358,14 @@ final class IndexingHandler implements RecordHandler {
 
   private void complete(List<BulkItem> batch, BulkWriter.Result result, long t0, long t1) {
     double seconds = (t1 - t0) / 1e9;
+    if (result.accessProblem() != null) {
+      metrics.bulk("failed", seconds);
+      for (BulkItem item : batch) {
+        retrying.add(item); // kept, never sent again: not committed, re-read after the fix
+      }
+      stop(result.accessProblem());
+      return;
+    }
     if (result.failed()) {
       metrics.bulk("failed", seconds);
       metrics.retries(result.status(), batch.size());
@@ -475,6 +503,28 @@ final class IndexingHandler implements RecordHandler {
     if (status == 0) {
       metrics.up(false);
     }
+  }
+
+  /**
+   * An {@link AccessProblem}: retrying cannot help, so the handler stops sending, pauses every
+   * partition, commits nothing further, and reports the cause once. What it holds is re-read from
+   * the committed offsets after the operator fixes the configuration and restarts the sidecar.
+   */
+  private void stop(String problem) {
+    if (stoppedBy != null) {
+      return;
+    }
+    stoppedBy = problem;
+    available = false;
+    ready = false;
+    metrics.up(false);
+    drained.countDown(); // nothing more will be indexed: a shutdown need not wait
+    onAccessProblem.accept(problem);
+  }
+
+  /** The access problem that stopped the handler, or {@code null}. */
+  String stoppedBy() {
+    return stoppedBy;
   }
 
   // --- dead letters ----------------------------------------------------------------------------

@@ -141,6 +141,11 @@ final class SearchTransport implements AutoCloseable {
     throw last;
   }
 
+  /** The base URL requests go to now (for messages). */
+  String currentUrl() {
+    return urls.get(current.get() % urls.size()).toString();
+  }
+
   @Override
   public void close() {
     executor.shutdownNow();

@@ -80,8 +80,8 @@ final class Templates {
     for (Map.Entry<String, byte[]> e : requests().entrySet()) {
       SearchTransport.Response response = transport.send("PUT", e.getKey(), e.getValue(), "application/json");
       if (response.status() != 200) {
-        throw new TemplateException(response.status(), "PUT " + e.getKey() + " answered " + response.status() + ": "
-            + truncate(response.bodyText(), 1000));
+        throw new TemplateException(response.status(), e.getKey(), response.bodyText(), "PUT " + e.getKey() + " answered "
+            + response.status() + ": " + truncate(response.bodyText(), 1000));
       }
     }
   }
@@ -90,10 +90,14 @@ final class Templates {
   static final class TemplateException extends IOException {
     private static final long serialVersionUID = 1L;
     final int status;
+    final String template; // the path, e.g. /_component_template/tributary-base-mappings
+    final String body;
 
-    TemplateException(int status, String message) {
+    TemplateException(int status, String template, String body, String message) {
       super(message);
       this.status = status;
+      this.template = template;
+      this.body = body;
     }
   }
 

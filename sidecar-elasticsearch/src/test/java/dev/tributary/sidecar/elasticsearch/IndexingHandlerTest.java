@@ -49,6 +49,7 @@ class IndexingHandlerTest {
   private DeadLetterWriter deadLetters;
   private IndexingHandler handler;
   private final FakeControl control = new FakeControl();
+  private final List<String> accessProblems = new CopyOnWriteArrayList<>();
   private final List<String> sequenceEvents = new CopyOnWriteArrayList<>(); // "gaps checkout logs 3"
   private final SequenceTracker.Listener sequenceListener = new SequenceTracker.Listener() {
     @Override
@@ -90,7 +91,7 @@ class IndexingHandlerTest {
         new IndexingHandler.Options(100, 1 << 20, Duration.ofSeconds(1), 1000, 1 << 24, Duration.ofMillis(100),
             Duration.ofSeconds(1), 20, 500, "logs.events"),
         naming, transport, new Templates(naming, 200, -1, 2000), deadLetters,
-        new ElasticsearchMetrics(new PrometheusRegistry()), sequenceListener, clock::get);
+        new ElasticsearchMetrics(new PrometheusRegistry()), sequenceListener, accessProblems::add, clock::get);
     control.assigned.add(TP);
   }
 
@@ -199,6 +200,28 @@ class IndexingHandlerTest {
     // Taken back later, mid-stream: 2 is re-read (not committed elsewhere), then 500 onwards.
     handler.handle(new ConsumerRecords<>(Map.of(TP, List.of(log(1, 2), log(2, 500))), Map.of()), control);
     assertThat(sequenceEvents).isEmpty();
+  }
+
+  @Test
+  void rejectedCredentialsStopTheHandlerWithOneMessageInsteadOfRetrying() throws Exception {
+    answers.add(new String[] {"401", "{\"error\":{\"type\":\"security_exception\",\"reason\":\"unable to authenticate user "
+        + "[sidecar] for REST request [/_bulk]\"},\"status\":401}"});
+
+    Map<TopicPartition, OffsetAndMetadata> first = handler.handle(records(0, 2), control);
+    assertThat(accessProblems).containsExactly("Elasticsearch rejected the credentials (HTTP 401 to POST /_bulk: "
+        + "security_exception: unable to authenticate user [sidecar] for REST request [/_bulk]): check "
+        + "TRIBUTARY_ELASTICSEARCH_USERNAME and TRIBUTARY_ELASTICSEARCH_PASSWORD, or TRIBUTARY_ELASTICSEARCH_API_KEY");
+    assertThat(first.get(TP).offset()).as("nothing acknowledged").isZero();
+
+    for (int i = 0; i < 5; i++) {
+      clock.addAndGet(Duration.ofMinutes(1).toNanos());
+      assertThat(handler.handle(records(2, 1), control)).isEmpty();
+    }
+    assertThat(bulks).as("no retries").hasSize(1);
+    assertThat(accessProblems).hasSize(1);
+    assertThat(control.paused).containsExactly(TP);
+    assertThat(handler.isReady()).isFalse();
+    assertThat(handler.drain(Duration.ZERO)).as("a shutdown does not wait for what cannot be indexed").isTrue();
   }
 
   private static ConsumerRecord<byte[], byte[]> raw(TopicPartition tp, long offset, String value) {

@@ -12,19 +12,35 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /** Just enough of the search API for assertions: refresh, count, ids per index, mappings. */
 final class SearchClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final String url;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http;
+  private final String authorization;
 
   SearchClient(String url) {
+    this(url, null, null);
+  }
+
+  /** A client of a secured server: trusting {@code ssl} (null: the JDK's CAs), sending {@code authorization} (or none). */
+  SearchClient(String url, SSLContext ssl, String authorization) {
     this.url = url;
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    if (ssl != null) {
+      b.sslContext(ssl);
+    }
+    this.http = b.build();
+    this.authorization = authorization;
   }
 
   JsonNode request(String method, String path, String body) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30));
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
     if (body != null) {
       b.header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
     } else {
