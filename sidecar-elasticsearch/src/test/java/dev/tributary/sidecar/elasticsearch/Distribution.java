@@ -10,7 +10,9 @@ import java.nio.file.Path;
 enum Distribution {
   ELASTICSEARCH_8("elasticsearch", "tributary.elasticsearch8.version", "8.19.21", 17),
   ELASTICSEARCH_9("elasticsearch", "tributary.elasticsearch9.version", "9.5.3", 21),
-  OPENSEARCH_2("opensearch", "tributary.opensearch2.version", "2.19.6", 17);
+  OPENSEARCH_2("opensearch", "tributary.opensearch2.version", "2.19.6", 17),
+  /** Needs JDK 21+; {@link SearchServer#findJavaHome} picks the newest, the Temurin 25 here. */
+  OPENSEARCH_3("opensearch", "tributary.opensearch3.version", "3.8.0", 21);
 
   final String product;
   final String version;

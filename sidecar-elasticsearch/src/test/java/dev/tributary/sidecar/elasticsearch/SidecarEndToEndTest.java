@@ -7,8 +7,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 
 /**
- * {@link SidecarContract} against Elasticsearch 8.19, Elasticsearch 9.5 and OpenSearch 2.19, one
- * broker for all and one server start per distribution. The Elasticsearch 8 outage lasts
+ * {@link SidecarContract} against Elasticsearch 8.19, Elasticsearch 9.5, OpenSearch 2.19 and
+ * OpenSearch 3.8, one broker for all and one server start per distribution. The Elasticsearch 8 outage lasts
  * {@link SidecarContract#DEFAULT_OUTAGE} (30 s); the others 10 s to keep the suite short; both are
  * overridden by {@code -Dtributary.test.outage=<duration in seconds>}.
  */
@@ -48,6 +48,18 @@ class SidecarEndToEndTest {
   class Elasticsearch9 extends SidecarContract {
     Elasticsearch9() {
       super(Distribution.ELASTICSEARCH_9, outage(Duration.ofSeconds(10)));
+    }
+
+    @Override
+    KafkaBroker broker() {
+      return broker;
+    }
+  }
+
+  @Nested
+  class OpenSearch3 extends SidecarContract {
+    OpenSearch3() {
+      super(Distribution.OPENSEARCH_3, outage(Duration.ofSeconds(10)));
     }
 
     @Override
