@@ -52,6 +52,9 @@ class ElasticsearchSettingsTest {
     assertThatThrownBy(() -> settings(Map.of("elasticsearch.username", "u", "elasticsearch.api.key", "k")))
         .hasMessageContaining("exclusive");
     assertThatThrownBy(() -> settings(Map.of("elasticsearch.password", "p"))).hasMessageContaining("USERNAME");
+    assertThatThrownBy(() -> settings(Map.of("elasticsearch.url", "https://elastic:hunter22@es:9200")))
+        .hasMessage("TRIBUTARY_ELASTICSEARCH_URL: put credentials in TRIBUTARY_ELASTICSEARCH_USERNAME/"
+            + "TRIBUTARY_ELASTICSEARCH_PASSWORD or TRIBUTARY_ELASTICSEARCH_API_KEY, not in the URL");
   }
 
   @Test
