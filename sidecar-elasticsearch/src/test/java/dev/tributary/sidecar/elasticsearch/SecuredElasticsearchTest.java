@@ -54,7 +54,7 @@ class SecuredElasticsearchTest {
   Path dir;
   KafkaBroker broker;
   SearchServer server;
-  TestCertificates certs;
+  ElasticsearchTls certs;
   SearchClient admin;
   /**
    * The integ-test distribution cannot create API keys: they live in the .security index, whose
@@ -72,7 +72,7 @@ class SecuredElasticsearchTest {
     logs.start();
     root.addAppender(logs);
     dir = Files.createTempDirectory("tributary-secured-es-");
-    certs = TestCertificates.create(dir.resolve("certs"));
+    certs = new ElasticsearchTls(dir);
     Path roles = Files.writeString(dir.resolve("roles.yml"), SIDECAR_ROLE);
     broker = KafkaBroker.start();
     server = Distribution.ELASTICSEARCH_8.server()
