@@ -23,8 +23,8 @@ class PrometheusConfigTest {
   void thePrometheusSidecarJobHonoursTheApplicationsLabels() {
     JsonNode job = job("tributary-prometheus-sidecar");
     assertThat(job.path("honor_labels").asBoolean()).isTrue();
-    assertThat(job.path("static_configs").toString()).contains(":9400");
-    assertThat(job("tributary-elasticsearch-sidecar").path("static_configs").toString()).contains(":9402");
+    assertThat(job.path("dns_sd_configs").path(0).path("port").asInt()).isEqualTo(9400);
+    assertThat(job("tributary-elasticsearch-sidecar").path("dns_sd_configs").path(0).path("port").asInt()).isEqualTo(9402);
   }
 
   private static JsonNode job(String name) {
