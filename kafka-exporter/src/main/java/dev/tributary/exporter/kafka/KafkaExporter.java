@@ -118,11 +118,22 @@ public final class KafkaExporter implements AutoCloseable {
    * Kafka need not be reachable.
    *
    * @return this exporter
+   * @throws java.io.UncheckedIOException if a port cannot be bound (everything started is stopped again)
    */
   public synchronized KafkaExporter start() {
     if (executor != null) {
       throw new IllegalStateException("already started");
     }
+    try {
+      startAll();
+    } catch (RuntimeException e) {
+      close(); // a port that cannot be bound must not leave the clients' threads behind
+      throw e;
+    }
+    return this;
+  }
+
+  private void startAll() {
     String bootstrap = config.get(SidecarConfig.BOOTSTRAP_SERVERS);
     Duration timeout = config.get(ADMIN_TIMEOUT);
     Map<String, Object> props = new HashMap<>(config.kafkaProperties());
@@ -153,7 +164,6 @@ public final class KafkaExporter implements AutoCloseable {
     }
     LOG.info("serving {}/metrics, webhook {}; cluster {} every {}; {}", http.baseUrl(), webhook.url(), bootstrap,
         config.get(INTERVAL), config);
-    return this;
   }
 
   private Tributary tributary(String bootstrap) {
