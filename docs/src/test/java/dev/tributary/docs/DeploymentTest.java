@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.Tributary;
 import dev.tributary.docs.Deployment.Container;
 import dev.tributary.docs.Deployment.Dockerfile;
+import dev.tributary.exporter.kafka.KafkaExporterKeys;
 import dev.tributary.internal.ConfigKeys;
 import dev.tributary.sidecar.SidecarConfig;
 import dev.tributary.sidecar.elasticsearch.ElasticsearchConfigCheck;
@@ -14,6 +15,7 @@ import dev.tributary.sidecar.prometheus.PrometheusSidecarKeys;
 import dev.tributary.topics.TopicSpec;
 import dev.tributary.topics.TopicsFile;
 import java.io.ByteArrayInputStream;
+import java.net.URI;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,6 +43,7 @@ class DeploymentTest {
   private static final String SIDECAR_PROMETHEUS = "sidecar-prometheus";
   private static final String SIDECAR_ELASTICSEARCH = "sidecar-elasticsearch";
   private static final String PAYMENT_SERVICE = "payment-service";
+  private static final String KAFKA_EXPORTER = "kafka-exporter";
   private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "JAVA_OPTS");
   private static final Pattern GETENV = Pattern.compile("getenv\\(\\s*\"([A-Z0-9_]+)\"");
 
@@ -63,7 +66,7 @@ class DeploymentTest {
   void theImagesAreOursTheSidecarsAndTheApplication() {
     Set<String> images = new HashSet<>();
     Deployment.containers().forEach(c -> images.add(c.imageName()));
-    assertThat(images).containsExactlyInAnyOrder(SIDECAR_PROMETHEUS, SIDECAR_ELASTICSEARCH, PAYMENT_SERVICE);
+    assertThat(images).containsExactlyInAnyOrder(SIDECAR_PROMETHEUS, SIDECAR_ELASTICSEARCH, KAFKA_EXPORTER, PAYMENT_SERVICE);
   }
 
   @Test
@@ -160,6 +163,8 @@ class DeploymentTest {
             .as("%s environment %s", c.where(), env.keySet()).doesNotThrowAnyException();
         case SIDECAR_ELASTICSEARCH -> assertThatCode(() -> ElasticsearchConfigCheck.validate(env))
             .as("%s environment %s", c.where(), env.keySet()).doesNotThrowAnyException();
+        case KAFKA_EXPORTER -> assertThatCode(() -> SidecarConfig.load(KafkaExporterKeys.all(), env))
+            .as("%s environment %s", c.where(), env.keySet()).doesNotThrowAnyException();
         case PAYMENT_SERVICE -> {
           Map<String, String> sdk = new LinkedHashMap<>();
           env.forEach((k, v) -> {
@@ -190,23 +195,28 @@ class DeploymentTest {
 
   @Test
   void portsAgreeBetweenDockerfilesManifestsAndScrapeConfiguration() {
-    Map<String, Integer> sidecarPorts = Map.of(SIDECAR_PROMETHEUS, PrometheusSidecarKeys.DEFAULT_HTTP_PORT,
-        SIDECAR_ELASTICSEARCH, ElasticsearchConfigCheck.defaultHttpPort());
+    Map<String, List<Integer>> defaults = Map.of(
+        SIDECAR_PROMETHEUS, List.of(PrometheusSidecarKeys.DEFAULT_HTTP_PORT),
+        SIDECAR_ELASTICSEARCH, List.of(ElasticsearchConfigCheck.defaultHttpPort()),
+        KAFKA_EXPORTER, List.of(KafkaExporterKeys.DEFAULT_HTTP_PORT, KafkaExporterKeys.DEFAULT_WEBHOOK_PORT));
     for (Container c : Deployment.containers()) {
       if (!c.command().isEmpty()) {
         continue; // a one-shot job (topics, load generator) serves nothing
       }
       Dockerfile d = Deployment.dockerfile(c.imageName());
-      Integer expected = sidecarPorts.get(c.imageName());
+      List<Integer> expected = defaults.get(c.imageName());
       if (expected != null) {
-        String configured = c.env().getOrDefault("TRIBUTARY_HTTP_PORT", d.env().get("TRIBUTARY_HTTP_PORT"));
-        assertThat(configured).as("%s TRIBUTARY_HTTP_PORT", c.where()).isEqualTo(Integer.toString(expected));
+        Map<String, String> env = new LinkedHashMap<>(d.env());
+        env.putAll(c.env());
+        List<Integer> configured = Stream.of("TRIBUTARY_HTTP_PORT", "TRIBUTARY_WEBHOOK_PORT")
+            .filter(env::containsKey).map(k -> Integer.parseInt(env.get(k))).toList();
+        assertThat(configured).as("%s TRIBUTARY_*_PORT", c.where()).containsExactlyElementsOf(expected);
       } else {
         List<String> entry = d.entrypoint();
-        expected = Integer.parseInt(entry.get(entry.indexOf("--port") + 1));
+        expected = List.of(Integer.parseInt(entry.get(entry.indexOf("--port") + 1)));
       }
-      assertThat(d.exposed()).as("%s EXPOSE", d.file()).containsExactly(expected);
-      assertThat(c.ports()).as("%s ports", c.where()).containsExactly(expected);
+      assertThat(d.exposed()).as("%s EXPOSE", d.file()).containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(c.ports()).as("%s ports", c.where()).containsExactlyInAnyOrderElementsOf(expected);
     }
     // Kubernetes: probes and Services point at a declared container port
     for (Path file : Deployment.kubernetesFiles()) {
@@ -235,17 +245,34 @@ class DeploymentTest {
         }
       }
     }
-    // Prometheus scrapes the compose services on the sidecars' ports
-    JsonNode services = OperationsKit.yaml(Deployment.compose()).path("services");
+    // Prometheus scrapes, and Alertmanager posts to, compose services on ports they expose
     for (JsonNode job : OperationsKit.yaml(OperationsKit.operations().resolve("prometheus.yml")).path("scrape_configs")) {
       for (JsonNode sd : job.path("dns_sd_configs")) {
         for (JsonNode name : sd.path("names")) {
-          JsonNode service = services.path(name.asText());
-          assertThat(service.isMissingNode()).as("compose service %s scraped by %s", name, job.path("job_name")).isFalse();
-          assertThat(Deployment.strings(service.path("expose"))).contains(sd.path("port").asText());
+          assertComposeServiceExposes(name.asText(), sd.path("port").asText(), "scrape job " + job.path("job_name"));
+        }
+      }
+      for (JsonNode sc : job.path("static_configs")) {
+        for (JsonNode target : sc.path("targets")) {
+          String[] hostPort = target.asText().split(":");
+          assertComposeServiceExposes(hostPort[0], hostPort[1], "scrape job " + job.path("job_name"));
         }
       }
     }
+    for (JsonNode receiver : OperationsKit.yaml(OperationsKit.operations().resolve("alertmanager.yml")).path("receivers")) {
+      if (receiver.path("name").asText().equals("alert-publisher")) {
+        URI url = URI.create(receiver.path("webhook_configs").path(0).path("url").asText());
+        assertThat(url.getPort()).isEqualTo(KafkaExporterKeys.DEFAULT_WEBHOOK_PORT);
+        assertThat(url.getPath()).isEqualTo("/alerts");
+        assertComposeServiceExposes(url.getHost(), Integer.toString(url.getPort()), "alertmanager.yml alert-publisher");
+      }
+    }
+  }
+
+  private static void assertComposeServiceExposes(String name, String port, String user) {
+    JsonNode service = OperationsKit.yaml(Deployment.compose()).path("services").path(name);
+    assertThat(service.isMissingNode()).as("compose service %s used by %s", name, user).isFalse();
+    assertThat(Deployment.strings(service.path("expose"))).as("compose service %s used by %s", name, user).contains(port);
   }
 
   @Test
