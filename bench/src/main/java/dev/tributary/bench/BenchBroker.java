@@ -98,6 +98,37 @@ final class BenchBroker implements AutoCloseable {
     }
   }
 
+  /**
+   * Bytes the broker holds for a topic (the record batches as written: compressed, with headers),
+   * summed over its partitions' log directories.
+   */
+  long topicBytes(String topic) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      List<Integer> brokers = new ArrayList<>();
+      for (org.apache.kafka.common.Node node : admin.describeCluster().nodes().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        brokers.add(node.id());
+      }
+      long bytes = 0;
+      for (Map<String, org.apache.kafka.clients.admin.LogDirDescription> dirs
+          : admin.describeLogDirs(brokers).allDescriptions().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values()) {
+        for (org.apache.kafka.clients.admin.LogDirDescription dir : dirs.values()) {
+          for (Map.Entry<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.ReplicaInfo> r
+              : dir.replicaInfos().entrySet()) {
+            if (r.getKey().topic().equals(topic)) {
+              bytes += r.getValue().size();
+            }
+          }
+        }
+      }
+      return bytes;
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot describe the log directories of " + bootstrapServers, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while describing log directories", e);
+    }
+  }
+
   private static boolean allLed(Admin admin, Map<String, Integer> topics)
       throws InterruptedException, ExecutionException, TimeoutException {
     Map<String, TopicDescription> described =

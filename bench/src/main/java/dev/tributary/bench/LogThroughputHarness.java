@@ -4,9 +4,11 @@ import dev.tributary.LogLevel;
 import dev.tributary.StreamKind;
 import dev.tributary.Tributary;
 import dev.tributary.TributaryStats;
+import dev.tributary.wire.Timestamps;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -122,7 +126,17 @@ public final class LogThroughputHarness {
 
   /** One timed run. */
   record Run(String mode, int round, long records, long nanos, long clientCpuNanos, long processCpuNanos,
-      long dropped, long failed) {
+      long busiestThreadCpuNanos, long wireBytes, long dropped, long failed) {
+    Run withWireBytes(long bytes) {
+      return new Run(mode, round, records, nanos, clientCpuNanos, processCpuNanos, busiestThreadCpuNanos, bytes, dropped,
+          failed);
+    }
+
+    /** Bytes per record as the broker stored them (compressed batches, headers included). */
+    double wireBytesPerRecord() {
+      return (double) wireBytes / records;
+    }
+
     double recordsPerSecond() {
       return records * 1e9 / nanos;
     }
@@ -133,6 +147,11 @@ public final class LogThroughputHarness {
 
     double processCpuMicrosPerRecord() {
       return processCpuNanos / 1e3 / records;
+    }
+
+    /** CPU time of the client's busiest thread as a share of the run's wall time (1.0: saturated). */
+    double busiestThreadShare() {
+      return (double) busiestThreadCpuNanos / nanos;
     }
 
     boolean valid() {
@@ -217,7 +236,7 @@ public final class LogThroughputHarness {
     runBare(broker, prefix + "warmup.bare", workload, warmup, 0);
 
     List<Run> runs = new ArrayList<>();
-    out.println("round  mode   records    seconds   records/s   client-CPU us/rec   process-CPU us/rec   dropped   failed");
+    out.println("round  mode   records    seconds   records/s   client-CPU us/rec   process-CPU us/rec   busiest-thread   wire-B/rec   dropped   failed");
     for (int r = 1; r <= options.rounds(); r++) {
       boolean bareFirst = r % 2 == 1;
       for (int k = 0; k < 2; k++) {
@@ -225,10 +244,11 @@ public final class LogThroughputHarness {
         Run run = bare
             ? runBare(broker, prefix + "r" + r + ".bare", workload, options.records(), r)
             : runSdk(broker, prefix + "r" + r + ".sdk", workload, options.records(), options, r);
+        run = run.withWireBytes(broker.topicBytes(prefix + "r" + r + "." + run.mode()));
         runs.add(run);
-        out.printf(Locale.ROOT, "%5d  %-5s %8d  %9.3f  %10.0f   %17.2f   %18.2f   %7d   %6d%n", r, run.mode(), run.records(),
-            run.nanos() / 1e9, run.recordsPerSecond(), run.clientCpuMicrosPerRecord(), run.processCpuMicrosPerRecord(),
-            run.dropped(), run.failed());
+        out.printf(Locale.ROOT, "%5d  %-5s %8d  %9.3f  %10.0f   %17.2f   %18.2f   %14.2f   %10.1f   %7d   %6d%n", r,
+            run.mode(), run.records(), run.nanos() / 1e9, run.recordsPerSecond(), run.clientCpuMicrosPerRecord(),
+            run.processCpuMicrosPerRecord(), run.busiestThreadShare(), run.wireBytesPerRecord(), run.dropped(), run.failed());
       }
     }
     Report report = new Report(options, broker.description(), workload.value.length, runs);
@@ -294,7 +314,7 @@ public final class LogThroughputHarness {
       long delivered = after.sent() - before.sent();
       long dropped = after.dropped() - before.dropped() + after.rejected() - before.rejected();
       long failed = after.failed() - before.failed() + (complete ? 0 : records - delivered);
-      return new Run("sdk", round, delivered, nanos, spent.threads(), spent.process(), dropped, failed);
+      return new Run("sdk", round, delivered, nanos, spent.threads(), spent.process(), spent.busiest(), 0, dropped, failed);
     } finally {
       client.close();
     }
@@ -331,7 +351,7 @@ public final class LogThroughputHarness {
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
       try {
-        producer.send(w.record(topic)).get(30, TimeUnit.SECONDS);
+        producer.send(w.record(topic, 0)).get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         throw new IllegalStateException("the bare producer did not reach " + broker.bootstrapServers(), e);
       }
@@ -350,7 +370,7 @@ public final class LogThroughputHarness {
       CpuClock cpu = CpuClock.start(name -> name.endsWith("| " + BARE_CLIENT_ID));
       long start = System.nanoTime();
       for (long i = 0; i < records; i++) {
-        producer.send(w.record(topic), callback);
+        producer.send(w.record(topic, i), callback);
       }
       boolean complete;
       try {
@@ -362,7 +382,7 @@ public final class LogThroughputHarness {
       long nanos = System.nanoTime() - start;
       CpuClock.Elapsed spent = cpu.stop();
       long delivered = done.get() - failed.get();
-      return new Run("bare", round, delivered, nanos, spent.threads(), spent.process(), 0,
+      return new Run("bare", round, delivered, nanos, spent.threads(), spent.process(), spent.busiest(), 0, 0,
           failed.get() + (complete ? 0 : records - done.get()));
     }
   }
@@ -376,18 +396,52 @@ public final class LogThroughputHarness {
    * service, instance, level, thread), so smaller targets cannot be met.
    */
   static final class Workload {
+    /** Distinct values the bare producer cycles through (about 20 MB, built before any clock starts). */
+    static final int VARIANTS = 1 << 16;
+    /** The SDK's log rate in these runs is a few hundred thousand records/s: its timestamps move 1 ms every ~300 records. */
+    private static final int RECORDS_PER_MILLI = 300;
+    private static final Pattern SEQ = Pattern.compile("\"seq\":\\d+");
+    private static final Pattern TIMESTAMP = Pattern.compile("\"@timestamp\":\"[^\"]+\"");
+
     final String message;
     final byte[] value;
     final Header[] headers;
+    /**
+     * What the bare producer sends: the SDK's envelope with the sequence number and timestamp
+     * varied as the SDK varies them, so that both sides compress alike (identical values would
+     * compress to less on the wire than the SDK's records do).
+     */
+    final byte[][] values;
 
     private Workload(String message, byte[] value, Header[] headers) {
       this.message = message;
       this.value = value;
       this.headers = headers;
+      this.values = variants(value, VARIANTS);
     }
 
-    ProducerRecord<String, byte[]> record(String topic) {
-      return new ProducerRecord<>(topic, null, null, null, value, new RecordHeaders(headers));
+    /** The {@code i}-th record of a bare run. */
+    ProducerRecord<String, byte[]> record(String topic, long i) {
+      return new ProducerRecord<>(topic, null, null, null, values[(int) (i % values.length)], new RecordHeaders(headers));
+    }
+
+    static byte[][] variants(byte[] value, int count) {
+      String json = new String(value, StandardCharsets.UTF_8);
+      Matcher ts = TIMESTAMP.matcher(json);
+      if (!ts.find() || !SEQ.matcher(json).find()) {
+        throw new IllegalStateException("not a log envelope: " + json);
+      }
+      String stamp = ts.group();
+      Instant start = Instant.parse(stamp.substring("\"@timestamp\":\"".length(), stamp.length() - 1));
+      byte[][] out = new byte[count][];
+      for (int i = 0; i < count; i++) {
+        // Six-digit sequence numbers, as most of a 1 M-record SDK run has.
+        String varied = SEQ.matcher(json).replaceFirst("\"seq\":" + (100_000 + i));
+        String at = Timestamps.format(start.plusMillis(i / RECORDS_PER_MILLI).toEpochMilli());
+        varied = TIMESTAMP.matcher(varied).replaceFirst(Matcher.quoteReplacement("\"@timestamp\":\"" + at + "\""));
+        out[i] = varied.getBytes(StandardCharsets.UTF_8);
+      }
+      return out;
     }
 
     int headerBytes() {
@@ -447,7 +501,8 @@ public final class LogThroughputHarness {
     private final long processStart;
     private final Map<Long, Long> threadStart;
 
-    record Elapsed(long threads, long process) {}
+    /** CPU of the selected threads together, of the busiest one alone, and of the process. */
+    record Elapsed(long threads, long busiest, long process) {}
 
     private CpuClock(Predicate<String> clientThreads) {
       this.clientThreads = clientThreads;
@@ -463,10 +518,13 @@ public final class LogThroughputHarness {
     Elapsed stop() {
       long process = processCpu() - processStart;
       long threads = 0;
+      long busiest = 0;
       for (Map.Entry<Long, Long> e : threadCpu().entrySet()) {
-        threads += e.getValue() - threadStart.getOrDefault(e.getKey(), 0L);
+        long spent = e.getValue() - threadStart.getOrDefault(e.getKey(), 0L);
+        threads += spent;
+        busiest = Math.max(busiest, spent);
       }
-      return new Elapsed(threads, process);
+      return new Elapsed(threads, busiest, process);
     }
 
     private Map<Long, Long> threadCpu() {

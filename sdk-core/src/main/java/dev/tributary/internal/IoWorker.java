@@ -16,6 +16,8 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The client's I/O thread: the only thread that touches the Kafka producers.
  *
- * <p>It drains the stream buffers in small batches, encodes envelopes, and hands records to
+ * <p>It drains the stream buffers in small batches, encodes envelopes (logs usually arrive
+ * encoded by their callers: {@link CallerEncoders}), and hands records to
  * {@code KafkaProducer.send}. The producers run with {@code max.block.ms=0}, so {@code send} never
  * waits: when metadata or buffer space is missing it fails at once with a retriable
  * {@link TimeoutException} (delivered synchronously through the callback), the record is kept in
@@ -50,13 +53,19 @@ final class IoWorker implements Runnable {
    * producer's buffer for a moment; neither means Kafka is unreachable.
    */
   static final long SYNC_FAILURE_PERSISTS_NANOS = TimeUnit.SECONDS.toNanos(1);
-  private static final byte[] CONTENT_TYPE = WireHeaders.CONTENT_TYPE_V1.getBytes(StandardCharsets.UTF_8);
-  private static final byte[] SCHEMA = EnvelopeCodec.SCHEMA_VERSION.getBytes(StandardCharsets.UTF_8);
-  private static final Map<EnvelopeType, byte[]> TYPES = new EnumMap<>(EnvelopeType.class);
+  /**
+   * The headers every record of a type carries, built once: the producer only reads them, so one
+   * array serves every record (a {@code RecordHeaders} per record built from it costs one copy,
+   * not three {@code add}s that grow a list).
+   */
+  private static final Map<EnvelopeType, Header[]> FIXED_HEADERS = new EnumMap<>(EnvelopeType.class);
 
   static {
+    Header contentType = new RecordHeader(WireHeaders.CONTENT_TYPE, WireHeaders.CONTENT_TYPE_V1.getBytes(StandardCharsets.UTF_8));
+    Header schema = new RecordHeader(WireHeaders.SCHEMA, EnvelopeCodec.SCHEMA_VERSION.getBytes(StandardCharsets.UTF_8));
     for (EnvelopeType type : EnvelopeType.values()) {
-      TYPES.put(type, type.wireName().getBytes(StandardCharsets.UTF_8));
+      FIXED_HEADERS.put(type, new Header[] {contentType, schema,
+          new RecordHeader(WireHeaders.TYPE, type.wireName().getBytes(StandardCharsets.UTF_8))});
     }
   }
 
@@ -88,6 +97,8 @@ final class IoWorker implements Runnable {
   private Exception syncFailure;
   private RuntimeException lastSendError;
   private long lastWorkNanos = System.nanoTime();
+  /** {@link #send}'s scratch state, reused for every record (it runs for each one). */
+  private final Backoff sendState = new Backoff();
 
   /**
    * @param producerFactory creates the durable ({@code true}) or throughput ({@code false}) producer
@@ -379,15 +390,18 @@ final class IoWorker implements Runnable {
   }
 
   ProducerRecord<String, byte[]> encode(Channel c, Outbound item) {
-    byte[] value;
-    Envelope envelope;
-    try {
-      envelope = item.envelope(pipeline);
-      value = encoder.encode(envelope);
-    } catch (RuntimeException | StackOverflowError | LinkageError e) {
-      c.rejectedLater.incrementAndGet();
-      throttled.warn("encode:" + c.kind, "Tributary: could not encode a {} record; dropped it", c.kind.label(), e);
-      return null;
+    byte[] value = item.encoded();
+    EnvelopeType type = item.encodedType();
+    if (value == null) {
+      try {
+        Envelope envelope = item.envelope(pipeline);
+        value = encoder.encode(envelope);
+        type = envelope.type();
+      } catch (RuntimeException | StackOverflowError | LinkageError e) {
+        c.rejectedLater.incrementAndGet();
+        throttled.warn("encode:" + c.kind, "Tributary: could not encode a {} record; dropped it", c.kind.label(), e);
+        return null;
+      }
     }
     if (value.length > maxRecordBytes) {
       c.rejectedLater.incrementAndGet();
@@ -395,24 +409,30 @@ final class IoWorker implements Runnable {
           c.kind.label(), value.length, maxRecordBytes);
       return null;
     }
-    RecordHeaders headers = new RecordHeaders();
-    headers.add(WireHeaders.CONTENT_TYPE, CONTENT_TYPE);
-    headers.add(WireHeaders.SCHEMA, SCHEMA);
-    headers.add(WireHeaders.TYPE, TYPES.get(envelope.type()));
-    String correlationId = item.correlationId();
+    return new ProducerRecord<>(item.topic(), null, item.timestamp, item.key(), value,
+        headers(type, item.correlationId(), item.traceparent()));
+  }
+
+  /** The wire headers of one record: the fixed ones of its type, then correlation and trace context. */
+  static RecordHeaders headers(EnvelopeType type, String correlationId, String traceparent) {
+    Header[] fixed = FIXED_HEADERS.get(type);
+    if (correlationId == null && traceparent == null) {
+      return new RecordHeaders(fixed);
+    }
+    Header[] all = java.util.Arrays.copyOf(fixed, fixed.length + (correlationId == null ? 0 : 1) + (traceparent == null ? 0 : 1));
+    int i = fixed.length;
     if (correlationId != null) {
-      headers.add(WireHeaders.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
+      all[i++] = new RecordHeader(WireHeaders.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
     }
-    String traceparent = item.traceparent();
     if (traceparent != null) {
-      headers.add(WireHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.US_ASCII));
+      all[i] = new RecordHeader(WireHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.US_ASCII));
     }
-    return new ProducerRecord<>(item.topic(), null, item.timestamp, item.key(), value, headers);
+    return new RecordHeaders(all);
   }
 
   /** Hands one record to the producer; false if it must be retried later. */
   private boolean send(Channel c, ProducerRecord<String, byte[]> record) {
-    Backoff state = new Backoff();
+    Backoff state = sendState;
     state.waitingSinceNanos = c.waitingSinceNanos;
     Outcome outcome = handOver(c, record, callbacks[c.kind.ordinal()], state, System.nanoTime());
     c.waitingSinceNanos = state.waitingSinceNanos;

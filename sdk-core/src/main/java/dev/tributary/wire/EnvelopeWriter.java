@@ -80,7 +80,7 @@ final class EnvelopeWriter {
   static void write(JsonGenerator gen, Envelope envelope, HeaderCache cache) throws IOException {
     gen.writeStartObject();
     gen.writeFieldName(F.TIMESTAMP);
-    byte[] timestamp = Timestamps.formatAscii(envelope.timestamp());
+    byte[] timestamp = cache == null ? Timestamps.formatAscii(envelope.timestamp()) : cache.timestamp(envelope.timestamp());
     gen.writeRawUTF8String(timestamp, 0, timestamp.length);
     if (cache == null) {
       writeHeader(gen, envelope);

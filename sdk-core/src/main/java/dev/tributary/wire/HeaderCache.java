@@ -10,7 +10,8 @@ import java.io.StringWriter;
  * The {@code tributary} and {@code service} members of an envelope, encoded once per sender,
  * stream and type: escaping the run id, service and instance names again for every record was
  * the largest single cost of the SDK's I/O thread. The bytes come from {@link EnvelopeWriter}
- * itself, so the output is identical to the uncached path. One entry, for one thread's loop.
+ * itself, so the output is identical to the uncached path. One entry, for one thread's loop; it
+ * also keeps the last formatted timestamp.
  */
 final class HeaderCache {
   private final JsonFactory json;
@@ -20,6 +21,11 @@ final class HeaderCache {
   /** {@code {"schema":..,"type":..,"run":..,"stream":..,"seq":} without the number and the brace. */
   private SerializedString tributaryPrefix;
   private SerializedString service;
+  /** Scratch for the sequence number's digits. */
+  private final char[] digits = new char[20];
+  /** The last timestamp formatted: records come in bursts within one millisecond. */
+  private long lastMillis = Long.MIN_VALUE;
+  private byte[] lastTimestamp;
 
   HeaderCache(JsonFactory json) {
     this.json = json;
@@ -31,10 +37,29 @@ final class HeaderCache {
     }
     gen.writeFieldName(EnvelopeWriter.F.TRIBUTARY);
     gen.writeRawValue(tributaryPrefix);
-    gen.writeRaw(Long.toString(e.seq()));
+    int at = digits.length;
+    long seq = e.seq();
+    if (seq < 0) {
+      gen.writeRaw(Long.toString(seq));
+    } else {
+      do {
+        digits[--at] = (char) ('0' + seq % 10);
+        seq /= 10;
+      } while (seq != 0);
+      gen.writeRaw(digits, at, digits.length - at);
+    }
     gen.writeRaw('}');
     gen.writeFieldName(EnvelopeWriter.F.SERVICE);
     gen.writeRawValue(service);
+  }
+
+  /** {@link Timestamps#formatAscii}, formatted again only when the millisecond changes. */
+  byte[] timestamp(long epochMillis) {
+    if (epochMillis != lastMillis || lastTimestamp == null) {
+      lastTimestamp = Timestamps.formatAscii(epochMillis);
+      lastMillis = epochMillis;
+    }
+    return lastTimestamp;
   }
 
   private void refresh(Envelope e) throws IOException {

@@ -59,4 +59,18 @@ class EnvelopeEncoderTest {
     }
     assertThat(encoder.encode(good)).isEqualTo(codec.encode(good));
   }
+
+  @Test
+  void recordsWithinOneMillisecondAndAcrossMillisecondsKeepTheirOwnTimestampAndSequence() {
+    EnvelopeCodec.Encoder encoder = codec.newEncoder();
+    Source s = new Source("svc", "i", null, null, "r");
+    long[] millis = {1_700_000_000_000L, 1_700_000_000_000L, 1_700_000_000_001L, 1_700_000_000_001L, 0L,
+        1_700_000_000_000L, 253_402_300_799_999L};
+    long[] seqs = {0, 9, 10, 99, 1_000_000, Long.MAX_VALUE, 7};
+    for (int i = 0; i < millis.length; i++) {
+      LogEnvelope e = new LogEnvelope(millis[i], s, "logs", seqs[i], "INFO", null, null, "m", null, null, null, null,
+          null, null, null, null);
+      assertThat(new String(encoder.encode(e))).isEqualTo(new String(codec.encode(e)));
+    }
+  }
 }
