@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The Kafka-backed client. Callers' threads only capture and enqueue; the scheduler thread
  * collects metrics and evaluates health checks (user callbacks never run on the I/O thread); the
- * {@link IoWorker} thread sends (and encodes what callers did not: {@link CallerEncoders}).
+ * {@link IoWorker} thread encodes and sends.
  */
 public final class DefaultTributary implements Tributary {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultTributary.class);
@@ -69,7 +69,6 @@ public final class DefaultTributary implements Tributary {
   private final HealthReporter healthReporter = new HealthReporter();
   private final ConcurrentHashMap<String, EventStream> eventStreams = new ConcurrentHashMap<>();
   private final IoWorker worker;
-  private final CallerEncoders callerEncoders;
   private final ScheduledExecutorService scheduler;
   private final ThreadFactory threadFactory;
   private final DropReporter dropReporter;
@@ -102,7 +101,6 @@ public final class DefaultTributary implements Tributary {
     this.registry = new MetricRegistry(config.maxSeries(), config.maxSeriesPerMetric(), clock);
     Pipeline pipeline = new Pipeline(source, config.maxMessageChars(), config.maxStackTraceChars(), logs);
     this.worker = new IoWorker(channels, pipeline, config.maxRecordBytes(), producerFactory, config.delivery());
-    this.callerEncoders = CallerEncoders.forProcessors(pipeline);
     this.logsLimiter = RateLimiter.of(config.delivery().logsRateLimit(), config.delivery().logsRateBurst());
     this.eventsLimiter = RateLimiter.of(config.delivery().eventsRateLimit(), config.delivery().eventsRateBurst());
     this.threadFactory = config.threadFactory();
@@ -184,8 +182,6 @@ public final class DefaultTributary implements Tributary {
       TraceContext trace = entry.traceId() != null ? null : TraceContext.current();
       LogItem item = new LogItem(entry, logs.seq.incrementAndGet(), timestamp, thread, correlationId, trace,
           config.logsTopic(), logsKey);
-      // Encoded here, off the single I/O thread (see CallerEncoders); the I/O thread does it if no slot is free.
-      callerEncoders.tryEncode(item);
       boolean accepted = logs.offer(item);
       worker.nudge(logs);
       return accepted;

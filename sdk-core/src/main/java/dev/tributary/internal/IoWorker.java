@@ -25,8 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The client's I/O thread: the only thread that touches the Kafka producers.
  *
- * <p>It drains the stream buffers in small batches, encodes envelopes (logs usually arrive
- * encoded by their callers: {@link CallerEncoders}), and hands records to
+ * <p>It drains the stream buffers in small batches, encodes envelopes, and hands records to
  * {@code KafkaProducer.send}. The producers run with {@code max.block.ms=0}, so {@code send} never
  * waits: when metadata or buffer space is missing it fails at once with a retriable
  * {@link TimeoutException} (delivered synchronously through the callback), the record is kept in
@@ -390,18 +389,16 @@ final class IoWorker implements Runnable {
   }
 
   ProducerRecord<String, byte[]> encode(Channel c, Outbound item) {
-    byte[] value = item.encoded();
-    EnvelopeType type = item.encodedType();
-    if (value == null) {
-      try {
-        Envelope envelope = item.envelope(pipeline);
-        value = encoder.encode(envelope);
-        type = envelope.type();
-      } catch (RuntimeException | StackOverflowError | LinkageError e) {
-        c.rejectedLater.incrementAndGet();
-        throttled.warn("encode:" + c.kind, "Tributary: could not encode a {} record; dropped it", c.kind.label(), e);
-        return null;
-      }
+    byte[] value;
+    EnvelopeType type;
+    try {
+      Envelope envelope = item.envelope(pipeline);
+      value = encoder.encode(envelope);
+      type = envelope.type();
+    } catch (RuntimeException | StackOverflowError | LinkageError e) {
+      c.rejectedLater.incrementAndGet();
+      throttled.warn("encode:" + c.kind, "Tributary: could not encode a {} record; dropped it", c.kind.label(), e);
+      return null;
     }
     if (value.length > maxRecordBytes) {
       c.rejectedLater.incrementAndGet();

@@ -6,8 +6,7 @@ import dev.tributary.wire.LogEnvelope;
 
 /** A log record in the buffer. */
 final class LogItem extends Outbound {
-  /** Null once encoded ahead: the backlog of a busy stream then holds the bytes only. */
-  private LogEntry entry;
+  private final LogEntry entry;
   private final String thread;
   private final String correlationId;
   private final String traceId;
@@ -33,11 +32,6 @@ final class LogItem extends Outbound {
   @Override
   String traceparent() {
     return TraceContext.traceparent(traceId, spanId, traceFlags);
-  }
-
-  @Override
-  void encodedAhead() {
-    entry = null;
   }
 
   @Override
