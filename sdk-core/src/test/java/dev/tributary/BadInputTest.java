@@ -66,6 +66,38 @@ class BadInputTest {
   }
 
   @Test
+  void repeatedSendMetricCallsRecordIntoOneSeriesPerLabelSetWhateverTheMapType() throws Exception {
+    Map<String, String> hash = new HashMap<>(Map.of("method", "GET", "code", "200"));
+    Map<String, String> sorted = new java.util.TreeMap<>(hash);
+    for (int i = 0; i < 1_000; i++) {
+      assertThat(client.sendMetric(MetricType.COUNTER, "quick_total", 1, i % 2 == 0 ? hash : sorted)).isTrue();
+      assertThat(client.sendMetric(MetricType.COUNTER, "quick_total", 2, Map.of("code", "500", "method", "GET"))).isTrue();
+      assertThat(client.sendMetric(MetricType.GAUGE, "quick_depth", i, null)).isTrue();
+    }
+    // Rejections are counted on every call, on the first as on later ones.
+    assertThat(client.sendMetric(MetricType.COUNTER, "quick_total", -1, hash)).isFalse();
+    assertThat(client.sendMetric(MetricType.GAUGE, "quick_total", 1, hash)).isFalse(); // other kind
+    assertThat(client.sendMetric(MetricType.GAUGE, "quick_total", 1, hash)).isFalse();
+    assertThat(client.sendMetric(MetricType.COUNTER, "quick_total", 1, Map.of("method", "GET"))).isFalse(); // other labels
+    assertThat(client.sendMetric(MetricType.HISTOGRAM, "quick_depth", Double.NaN, null)).isFalse(); // other kind
+    assertThat(client.stats().stream(StreamKind.METRICS).rejected()).isEqualTo(5);
+    client.close();
+
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<JsonNode> samples = new java.util.ArrayList<>();
+    for (var r : KAFKA.broker().reader().recordsMatching("metrics.events",
+        r -> r.value().contains("\"quick_"), 3, Duration.ofSeconds(30))) {
+      samples.add(json.readTree(r.value()));
+    }
+    assertThat(samples).extracting(n -> n.path("metric").path("name").asText() + n.path("labels") + "="
+        + n.path("metric").path("value").asDouble())
+        .containsExactlyInAnyOrder(
+            "quick_total{\"code\":\"200\",\"method\":\"GET\"}=1000.0",
+            "quick_total{\"code\":\"500\",\"method\":\"GET\"}=2000.0",
+            "quick_depth=999.0"); // no labels: the member is omitted
+  }
+
+  @Test
   void invalidNamesAreSanitisedIntoValidPrometheusNames() throws Exception {
     client.counter("http.requests-total").labelNames("http.method", "__reserved", "9lives").build()
         .labels("GET", "x", "y").increment();

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -51,6 +50,9 @@ public final class DefaultTributary implements Tributary {
   private static final Pattern DOMAIN = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_-]{0,100}");
   private static final int MAX_EVENT_DOMAINS = 1000;
   private static final Duration DROP_REPORT_INTERVAL = Duration.ofSeconds(10);
+  private static final String[] NO_LABELS = new String[0];
+  /** {@code sendMetric} instruments remembered; beyond this many names each call registers (still correct, slower). */
+  private static final int MAX_QUICK_INSTRUMENTS = 10_000;
 
   private final ClientConfig config;
   private final Clock clock;
@@ -68,6 +70,7 @@ public final class DefaultTributary implements Tributary {
   private final CopyOnWriteArrayList<CollectorRegistration> collectors = new CopyOnWriteArrayList<>();
   private final HealthReporter healthReporter = new HealthReporter();
   private final ConcurrentHashMap<String, EventStream> eventStreams = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, QuickInstrument> quickInstruments = new ConcurrentHashMap<>();
   private final IoWorker worker;
   private final ScheduledExecutorService scheduler;
   private final ThreadFactory threadFactory;
@@ -276,21 +279,98 @@ public final class DefaultTributary implements Tributary {
         registry.rejectValue();
         return false;
       }
-      TreeMap<String, String> sorted = labels == null ? new TreeMap<>() : new TreeMap<>(labels);
-      String[] names = sorted.keySet().toArray(new String[0]);
-      String[] values = sorted.values().toArray(new String[0]);
-      long rejectedBefore = registry.rejected() + registry.seriesRefused();
-      switch (type) {
-        case COUNTER -> counter(name).labelNames(names).build().labels(values).increment(value);
-        case GAUGE -> gauge(name).labelNames(names).build().labels(values).set(value);
-        case HISTOGRAM -> histogram(name).labelNames(names).build().labels(values).observe(value);
+      String[] names = sortedLabelNames(labels);
+      if (names == null) {
+        registry.rejectValue();
+        return false;
       }
-      return registry.rejected() + registry.seriesRefused() == rejectedBefore;
+      QuickInstrument known = name == null ? null : quickInstruments.get(name);
+      Instrument<?> instrument;
+      boolean clean = true;
+      if (known != null && known.type == type && java.util.Arrays.equals(known.labelNames, names)) {
+        instrument = known.instrument;
+      } else {
+        long rejectedBefore = registry.rejected() + registry.seriesRefused();
+        instrument = register(type, name, names);
+        if (instrument == null) {
+          return false;
+        }
+        // Registered with a warning (e.g. other histogram buckets): recorded, reported as rejected, not remembered.
+        clean = registry.rejected() + registry.seriesRefused() == rejectedBefore;
+        if (clean && name != null && quickInstruments.size() < MAX_QUICK_INSTRUMENTS) {
+          quickInstruments.put(name, new QuickInstrument(type, names, instrument));
+        }
+      }
+      String[] values = new String[names.length];
+      for (int i = 0; i < names.length; i++) {
+        values[i] = labels.get(names[i]);
+      }
+      Instrument.SeriesState series = instrument.series(values);
+      return series != null && record(type, series, value) && clean;
     } catch (RuntimeException e) {
       registry.rejectValue();
       return false;
     }
   }
+
+  /** The label names in sorted order (the instrument's label order); null if one is null. */
+  private static String[] sortedLabelNames(Map<String, String> labels) {
+    if (labels == null || labels.isEmpty()) {
+      return NO_LABELS;
+    }
+    String[] names = new String[labels.size()];
+    int n = 0;
+    for (String key : labels.keySet()) {
+      if (key == null || n == names.length) {
+        return null;
+      }
+      names[n++] = key;
+    }
+    if (n != names.length) {
+      return null;
+    }
+    java.util.Arrays.sort(names);
+    return names;
+  }
+
+  /**
+   * Registers (or finds) the instrument {@code sendMetric} records into; null if the registration
+   * was rejected (counted). After the first clean registration of a name, kind and label names,
+   * {@code sendMetric} finds it with one map lookup instead (no validation, sanitising, descriptor
+   * or builder per call); a rejected registration is counted on every call, as before.
+   */
+  private Instrument<?> register(MetricType type, String name, String[] names) {
+    Object built = switch (type) {
+      case COUNTER -> counter(name).labelNames(names).build();
+      case GAUGE -> gauge(name).labelNames(names).build();
+      case HISTOGRAM -> histogram(name).labelNames(names).build();
+    };
+    return built instanceof Instrument<?> instrument ? instrument : null;
+  }
+
+  private boolean record(MetricType type, Instrument.SeriesState series, double value) {
+    switch (type) {
+      case COUNTER -> {
+        if (!(value >= 0) || value == Double.POSITIVE_INFINITY) {
+          registry.rejectValue();
+          return false;
+        }
+        ((Counter.Series) series).increment(value);
+      }
+      case GAUGE -> ((Gauge.Series) series).set(value);
+      case HISTOGRAM -> {
+        if (Double.isNaN(value)) {
+          registry.rejectValue();
+          return false;
+        }
+        ((Histogram.Series) series).observe(value);
+      }
+    }
+    return true;
+  }
+
+  /** A {@code sendMetric} instrument, remembered by name. */
+  private record QuickInstrument(MetricType type, String[] labelNames, Instrument<?> instrument) {}
 
   @Override
   public Registration registerCollector(MetricCollector collector) {

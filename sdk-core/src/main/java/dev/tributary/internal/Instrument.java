@@ -35,20 +35,25 @@ abstract class Instrument<S extends Instrument.SeriesState> {
       registry.rejectValue();
       return null;
     }
-    String[] copy = values.clone();
-    for (int i = 0; i < copy.length; i++) {
-      if (copy[i] == null) {
-        copy[i] = "";
+    // Probe with the caller's array (a lookup must not copy); copy only to insert a new series.
+    String[] probe = values;
+    for (int i = 0; i < probe.length; i++) {
+      if (probe[i] == null) {
+        if (probe == values) {
+          probe = values.clone();
+        }
+        probe[i] = "";
       }
     }
-    MetricRegistry.LabelKey key = new MetricRegistry.LabelKey(copy);
-    S existing = series.get(key);
+    S existing = series.get(new MetricRegistry.LabelKey(probe));
     if (existing != null) {
       return existing;
     }
     if (!registry.reserveSeries(this)) {
       return null;
     }
+    String[] copy = probe == values ? values.clone() : probe;
+    MetricRegistry.LabelKey key = new MetricRegistry.LabelKey(copy);
     S created = newSeries(labelMap(copy), registry.now());
     S raced = series.putIfAbsent(key, created);
     if (raced != null) {
