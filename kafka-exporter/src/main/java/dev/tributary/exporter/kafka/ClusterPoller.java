@@ -110,6 +110,7 @@ final class ClusterPoller {
     }
     Map<TopicPartition, Long> ends = logEndOffsets(described.values());
     List<Topic> topicStates = topics(described, ends, now);
+    forgetDeleted(Set.copyOf(wanted), described);
     List<Group> groupList = groups(ends, now);
     List<Broker> brokers = new ArrayList<>();
     for (Node n : nodes) {
@@ -168,14 +169,12 @@ final class ClusterPoller {
 
   private List<Topic> topics(Map<String, TopicDescription> described, Map<TopicPartition, Long> ends, long now) {
     List<Topic> out = new ArrayList<>();
-    Set<TopicPartition> live = new HashSet<>();
     for (TopicDescription d : described.values()) {
       List<Partition> partitions = new ArrayList<>();
       long sum = 0;
       boolean complete = true;
       for (TopicPartitionInfo p : d.partitions()) {
         TopicPartition tp = new TopicPartition(d.name(), p.partition());
-        live.add(tp);
         Long end = ends.get(tp);
         if (end == null) {
           complete = false;
@@ -199,11 +198,24 @@ final class ClusterPoller {
       out.add(new Topic(d.name(), List.copyOf(partitions), topicHistory.rate(d.name(), rateWindowMillis),
           partitionCountChanges.getOrDefault(d.name(), 0L)));
     }
-    partitionHistory.retainOnly(live);
-    topicHistory.retainOnly(described.keySet());
-    partitionCounts.keySet().retainAll(described.keySet());
-    partitionCountChanges.keySet().retainAll(described.keySet());
     return List.copyOf(out);
+  }
+
+  /**
+   * Drops the state of topics no longer listed and of partitions beyond a described topic's count.
+   * A listed topic whose description failed this cycle keeps its history and partition count.
+   */
+  private void forgetDeleted(Set<String> listed, Map<String, TopicDescription> described) {
+    partitionHistory.retainIf(tp -> {
+      if (!listed.contains(tp.topic())) {
+        return false;
+      }
+      TopicDescription d = described.get(tp.topic());
+      return d == null || tp.partition() < d.partitions().size();
+    });
+    topicHistory.retainIf(listed::contains);
+    partitionCounts.keySet().retainAll(listed);
+    partitionCountChanges.keySet().retainAll(listed);
   }
 
   private List<Group> groups(Map<TopicPartition, Long> ends, long now) {

@@ -1,10 +1,10 @@
 package dev.tributary.exporter.kafka;
 
 import java.util.ArrayDeque;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Log-end-offset samples per key (a partition or a topic), newest last, kept for a bounded time
@@ -44,9 +44,9 @@ final class OffsetHistory<K> {
     }
   }
 
-  /** Forgets every key not in {@code live} (deleted topics and partitions). */
-  void retainOnly(Collection<K> live) {
-    samples.keySet().retainAll(live instanceof java.util.Set<?> ? live : new java.util.HashSet<>(live));
+  /** Forgets every key that {@code keep} refuses (deleted topics and partitions). */
+  void retainIf(Predicate<K> keep) {
+    samples.keySet().removeIf(keep.negate());
   }
 
   /**

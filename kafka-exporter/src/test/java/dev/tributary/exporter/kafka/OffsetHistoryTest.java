@@ -2,7 +2,6 @@ package dev.tributary.exporter.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class OffsetHistoryTest {
@@ -56,8 +55,10 @@ class OffsetHistoryTest {
     history.record("p", 710_000, 5); // topic re-created
     assertThat(history.rate("p", 1)).isNaN();
     assertThat(history.appendTime("p", 0)).isEqualTo(710_000);
-    history.retainOnly(List.of());
-    assertThat(history.size()).isZero();
+    history.record("q", 0, 1);
+    history.retainIf(k -> !k.equals("p"));
+    assertThat(history.size()).isEqualTo(1);
+    assertThat(history.appendTime("p", 0)).isEqualTo(Long.MIN_VALUE);
   }
 
   @Test
