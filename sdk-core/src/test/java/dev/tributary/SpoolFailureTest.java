@@ -73,6 +73,44 @@ class SpoolFailureTest {
   }
 
   @Test
+  void aSpoolDirectoryThatBecomesUsableIsUsedAgainInTheSameRun() throws Exception {
+    int port = FreePorts.find();
+    Path spool = dir.resolve("spool");
+    // A real failure that holds for root too: a file where the spool directory should be.
+    Files.writeString(spool, "a file where the spool directory should be");
+    Tributary client = builder("127.0.0.1:" + port).eventsSpoolDir(spool).build();
+    try {
+      for (int i = 0; i < 50; i++) {
+        assertThat(client.sendEvent("reopened", "thing.happened", "e-" + (i % 7), Map.of("i", i))).isTrue();
+      }
+      awaitStats(client, s -> s.spool().errors() == 1);
+      assertThat(client.stats().spool().enabled()).isFalse();
+
+      Files.delete(spool);
+      awaitStats(client, s -> s.spool().enabled());
+      for (int i = 50; i < 100; i++) {
+        assertThat(client.sendEvent("reopened", "thing.happened", "e-" + (i % 7), Map.of("i", i))).isTrue();
+      }
+      // Kafka is still away: everything, including what waited in memory, is now in the spool.
+      awaitStats(client, s -> s.spool().spooled() == 100);
+      assertThat(client.stats().spool().errors()).as("one failure, reported once").isEqualTo(1);
+      assertThat(errors(m -> m.contains("cannot use the event spool directory"))).hasSize(1);
+
+      try (KafkaBroker broker = KafkaBroker.builder().port(port).start()) {
+        DeliveryReport report = client.flush(Duration.ofSeconds(60));
+        assertThat(report.isComplete()).as(report.toString()).isTrue();
+        List<ConsumerRecord<String, String>> records = broker.reader().drain("reopened.events", Duration.ofSeconds(1));
+        SequenceTracker.Counts counts = Envelopes.track(records).counts("spooler", "reopened.events");
+        assertThat(counts.received() - counts.duplicates()).isEqualTo(100);
+        assertThat(counts.gaps()).isZero();
+        assertThat(client.stats().stream(StreamKind.EVENTS).sent()).isEqualTo(100);
+      }
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
   void aFullSpoolWithDropNewestDropsCountedAndTheRestArrives() throws Exception {
     int port = FreePorts.find();
     Tributary client = builder("127.0.0.1:" + port).eventsSpoolDir(dir.resolve("spool"))

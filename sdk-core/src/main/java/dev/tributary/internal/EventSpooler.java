@@ -33,13 +33,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>If the spool cannot be opened or written, the stream falls back to the in-memory buffer and its
  * overflow policy: one ERROR names the directory and the cause, and what the spool already holds is
- * still sent first (order is kept).
+ * still sent first (order is kept). The spool is then tried again later in the same run (after
+ * {@link #REOPEN_FIRST_NANOS}, doubling up to {@link #REOPEN_MAX_NANOS}): a disk that was full or a
+ * directory that was unwritable for a while is used again once it is usable, without a restart.
  */
 final class EventSpooler {
   private static final Logger LOG = LoggerFactory.getLogger(EventSpooler.class);
   private static final int BATCH = 512;
   private static final long MIN_BACKOFF_MS = 20;
   private static final long MAX_BACKOFF_MS = 1000;
+  /** The first attempt to use an unusable spool again comes this long after it failed. */
+  static final long REOPEN_FIRST_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** Attempts then double their interval up to this. */
+  static final long REOPEN_MAX_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private enum Mode { OPENING, SPOOLING, DRAINING, MEMORY }
 
@@ -60,6 +66,10 @@ final class EventSpooler {
   private Spool.Entry pending;
   private final IoWorker.Backoff backoff = new IoWorker.Backoff();
   private byte[] held;
+  /** I/O thread: the spool failed in this run and is to be tried again at {@link #reopenAtNanos}. */
+  private boolean reopenWanted;
+  private long reopenAtNanos;
+  private long reopenDelayNanos;
 
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong droppedRecovered = new AtomicLong();
@@ -76,8 +86,30 @@ final class EventSpooler {
     this.breaker = breaker;
   }
 
-  /** Opens the spool (I/O thread, at start); on failure the stream works from memory. */
+  /** Opens the spool (I/O thread, at start); on failure the stream works from memory, and tries again later. */
   void open(long now) {
+    open(now, false);
+  }
+
+  /**
+   * Tries an unusable spool again once its time has come (I/O thread, while the stream works from
+   * memory). Returns 1 if the spool is in use again.
+   */
+  int maybeReopen(long now) {
+    if (!reopenWanted || mode != Mode.MEMORY || now - reopenAtNanos < 0) {
+      return 0;
+    }
+    open(now, true);
+    return active() ? 1 : 0;
+  }
+
+  private void scheduleReopen(long now) {
+    reopenDelayNanos = reopenDelayNanos == 0 ? REOPEN_FIRST_NANOS : Math.min(REOPEN_MAX_NANOS, reopenDelayNanos * 2);
+    reopenAtNanos = now + reopenDelayNanos;
+    reopenWanted = true;
+  }
+
+  private void open(long now, boolean retry) {
     Path dir = settings.eventsSpoolDir();
     try {
       Spool s = Spool.open(dir, settings.eventsSpoolFsync(), settings.eventsSpoolFsyncInterval().toNanos(),
@@ -92,15 +124,44 @@ final class EventSpooler {
         LOG.info("Tributary: event spool {}: replaying {} event(s) an earlier run did not deliver", dir.toAbsolutePath(),
             s.recoveredRecords());
       }
+      if (retry) {
+        adoptRetrySlot();
+        LOG.info("Tributary: the event spool directory {} is usable again; events are spooled again", dir.toAbsolutePath());
+      }
       spool = s;
+      reopenWanted = false;
+      reopenDelayNanos = 0;
       mode = Mode.SPOOLING;
     } catch (IOException | RuntimeException e) {
-      errors.incrementAndGet();
-      LOG.error("Tributary: cannot use the event spool directory {} ({}); events are buffered in memory only"
-          + " (events.overflow={}) and are lost if the process stops while Kafka is unreachable",
-          dir.toAbsolutePath(), describe(e), events.policyName());
+      if (retry) {
+        // The same failure persisting: counted and reported once, when it began.
+        throttled.warn("reopen", "Tributary: the event spool directory {} is still unusable ({}); events stay in memory,"
+            + " next attempt in {} s", dir.toAbsolutePath(), describe(e),
+            TimeUnit.NANOSECONDS.toSeconds(Math.min(REOPEN_MAX_NANOS, reopenDelayNanos * 2)));
+      } else {
+        errors.incrementAndGet();
+        LOG.error("Tributary: cannot use the event spool directory {} ({}); events are buffered in memory only"
+            + " (events.overflow={}) and are lost if the process stops while Kafka is unreachable; the spool is tried"
+            + " again later", dir.toAbsolutePath(), describe(e), events.policyName());
+      }
       mode = Mode.MEMORY;
+      scheduleReopen(now);
     }
+  }
+
+  /**
+   * The in-memory path may hold an event in its retry slot (Kafka unreachable): it goes into the
+   * spool first, ahead of the buffer, so the order is kept.
+   */
+  private void adoptRetrySlot() {
+    ProducerRecord<String, byte[]> waiting = events.pending;
+    if (waiting == null) {
+      return;
+    }
+    held = Spool.frame(SpoolRecord.of(waiting));
+    events.pending = null;
+    events.backoffMillis = 0;
+    events.waitingSinceNanos = 0;
   }
 
   /** Whether the events stream goes through the spool now; if not, the I/O thread uses the in-memory path. */
@@ -345,6 +406,7 @@ final class EventSpooler {
     }
     events.evicted.add(lost);
     droppedOwn.addAndGet(lost);
+    scheduleReopen(System.nanoTime());
     LOG.error("Tributary: the event spool {} failed while {} ({}); {} event(s) being written were dropped; events are"
         + " now buffered in memory only (events.overflow={}){}", s.directory().toAbsolutePath(), during, describe(e), lost,
         events.policyName(), readable ? ", after what the spool already holds has been sent" : "");
@@ -411,6 +473,7 @@ final class EventSpooler {
     } catch (IOException | RuntimeException e) {
       fail(e instanceof IOException io ? io : new IOException(e), "writing");
     }
+    reopenWanted = false;
     long left = s.ownBacklog();
     try {
       s.close();

@@ -247,6 +247,9 @@ final class IoWorker implements Runnable {
         return;
       }
       int work = 0;
+      if (spooler != null && !spooler.active()) {
+        work += spooler.maybeReopen(now);
+      }
       if (ensureProducers(now)) {
         for (Channel c : channels) {
           try {
