@@ -63,6 +63,7 @@ public final class Demo implements AutoCloseable {
   private List<Path> ruleFiles = List.of();
   private final List<ChildProcess> children = new ArrayList<>();
   private boolean closed;
+  private final long startNanos = System.nanoTime();
 
   private Demo(Path workDir, PrintStream out) {
     this.workDir = workDir;
@@ -278,7 +279,7 @@ public final class Demo implements AutoCloseable {
 
   private void say(String line) {
     if (out != null) {
-      out.println("demo: " + line);
+      out.printf("demo: %s (+%.1f s)%n", line, (System.nanoTime() - startNanos) / 1e9);
     }
   }
 
