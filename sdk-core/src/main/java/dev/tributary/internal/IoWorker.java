@@ -74,6 +74,7 @@ final class IoWorker implements Runnable {
   private final int maxRecordBytes;
   private final Function<Boolean, Producer<String, byte[]>> producerFactory;
   private final ThrottledLog throttled = new ThrottledLog(LOG, 30_000);
+  private final KafkaAccessFailure accessFailure = new KafkaAccessFailure(LOG, "Tributary");
   private final Callback[] callbacks;
   private final CircuitBreaker throughputBreaker;
   private final CircuitBreaker durableBreaker;
@@ -458,6 +459,10 @@ final class IoWorker implements Runnable {
       producer.send(record, callback);
     } catch (RuntimeException e) {
       inSend = false;
+      if (accessFailure.report(e)) {
+        breaker.onFailure(now, accessFailure.reason() + " (see the error logged before)");
+        return Outcome.RETRY;
+      }
       lastSendError = e;
       throttled.warn("send:" + c.kind, "Tributary: Kafka refused a {} record; dropped it", c.kind.label(), e);
       return Outcome.FAILED;
@@ -469,6 +474,11 @@ final class IoWorker implements Runnable {
       return Outcome.SENT;
     }
     if (failure instanceof TimeoutException) {
+      if (accessFailure.active()) {
+        // No metadata because Kafka refuses the client, reported once already: name that cause.
+        breaker.onFailure(now, accessFailure.reason() + " (see the error logged before)");
+        return Outcome.RETRY;
+      }
       if (state.waitingSinceNanos == 0) {
         state.waitingSinceNanos = now;
       } else {
@@ -482,6 +492,11 @@ final class IoWorker implements Runnable {
               record.topic(), TimeUnit.NANOSECONDS.toSeconds(waited), failure.getMessage(), c.kind.label());
         }
       }
+      return Outcome.RETRY;
+    }
+    if (accessFailure.report(failure)) {
+      // Not the record's fault: keep it; the circuit breaker paces the retries.
+      breaker.onFailure(now, accessFailure.reason() + " (see the error logged before)");
       return Outcome.RETRY;
     }
     throttled.warn("reject:" + c.kind, "Tributary: Kafka rejected a {} record for {}: {}", c.kind.label(), record.topic(), failure.toString());
@@ -539,8 +554,13 @@ final class IoWorker implements Runnable {
     if (exception == null) {
       c.sent.incrementAndGet();
       breaker.onSuccess();
+      accessFailure.recovered();
     } else {
       c.failed.incrementAndGet();
+      if (accessFailure.report(exception)) {
+        breaker.onFailure(System.nanoTime(), accessFailure.reason() + " (see the error logged before)");
+        return;
+      }
       breaker.onFailure(System.nanoTime(), exception.toString());
       throttled.warn("async:" + c.kind, "Tributary: failed to deliver {} records: {}", c.kind.label(), exception.toString());
     }
