@@ -402,7 +402,8 @@ public final class TributaryAppender extends UnsynchronizedAppenderBase<ILogging
   public void addProducerProperty(String property) {
     int eq = property == null ? -1 : property.indexOf('=');
     if (eq <= 0) {
-      addError(prefix() + "producerProperty must be name=value, was '" + property + "'; ignored");
+      // "=value" is not echoed: the value may be a password (sasl.jaas.config, ssl.*.password).
+      addError(prefix() + "producerProperty must be name=value, was '" + (eq < 0 ? property : "=...") + "'; ignored");
       return;
     }
     settings.producerProperties.put(property.substring(0, eq).trim(), property.substring(eq + 1).trim());
