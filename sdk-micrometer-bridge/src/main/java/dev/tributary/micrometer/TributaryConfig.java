@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.config.validate.Validated;
 import io.micrometer.core.instrument.config.validate.ValidationException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -140,6 +141,17 @@ public interface TributaryConfig extends MeterRegistryConfig {
    */
   default Duration closeTimeout() {
     return getDuration(this, "closeTimeout").orElse(DEFAULT_CLOSE_TIMEOUT);
+  }
+
+  /**
+   * Kafka producer properties of the client the registry creates (security, SASL, TLS, ...), as
+   * the SDK's {@code kafka.*} keys take them: {@code security.protocol}, {@code sasl.mechanism},
+   * {@code sasl.jaas.config}, {@code ssl.truststore.location}, .... Not a property: override it.
+   * Default: none here; the environment's {@code TRIBUTARY_KAFKA_*} variables and
+   * {@code tributary.kafka.*} system properties apply in any case, and these win over them.
+   */
+  default Map<String, String> kafkaProperties() {
+    return Map.of();
   }
 
   /**

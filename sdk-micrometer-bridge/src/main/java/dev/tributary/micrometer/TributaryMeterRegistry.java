@@ -262,7 +262,9 @@ public final class TributaryMeterRegistry extends MeterRegistry {
     }
 
     private Tributary createClient() {
-      var builder = Tributary.builder()
+      // The environment first (TRIBUTARY_* variables, tributary.* system properties, as the SDK and
+      // the appender read it), so TRIBUTARY_KAFKA_* security settings apply; the config wins.
+      var builder = Tributary.builder().fromEnvironment()
           .bootstrapServers(config.bootstrapServers())
           .serviceName(config.serviceName())
           .metricsTopic(config.topic())
@@ -272,6 +274,7 @@ public final class TributaryMeterRegistry extends MeterRegistry {
       if (config.instanceId() != null) {
         builder.instanceId(config.instanceId());
       }
+      config.kafkaProperties().forEach(builder::producerProperty);
       return builder.build();
     }
   }
