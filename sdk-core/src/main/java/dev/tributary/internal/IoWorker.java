@@ -74,7 +74,8 @@ final class IoWorker implements Runnable {
   private final int maxRecordBytes;
   private final Function<Boolean, Producer<String, byte[]>> producerFactory;
   private final ThrottledLog throttled = new ThrottledLog(LOG, 30_000);
-  private final KafkaAccessFailure accessFailure = new KafkaAccessFailure(LOG, "Tributary");
+  private final KafkaAccessFailure accessFailure = new KafkaAccessFailure(LOG, "Tributary",
+      "records stay buffered (events spooled, if configured) and are retried at the circuit breaker's pace");
   private final Callback[] callbacks;
   private final CircuitBreaker throughputBreaker;
   private final CircuitBreaker durableBreaker;

@@ -22,17 +22,20 @@ import org.slf4j.Logger;
 public final class KafkaAccessFailure {
   private final Logger log;
   private final String client;
+  private final String consequence;
   private final AtomicBoolean reported = new AtomicBoolean();
   private volatile boolean active;
   private volatile String reason = "";
 
   /**
    * @param log where the one error goes
-   * @param client names the client in the message, e.g. {@code the Tributary SDK}
+   * @param client names the client in the message, e.g. {@code Tributary}
+   * @param consequence what happens meanwhile, e.g. {@code records stay buffered and are retried}
    */
-  public KafkaAccessFailure(Logger log, String client) {
+  public KafkaAccessFailure(Logger log, String client, String consequence) {
     this.log = log;
     this.client = client;
+    this.consequence = consequence;
   }
 
   /** Whether {@code failure} (or a cause) is an authentication or TLS trust failure. */
@@ -102,8 +105,8 @@ public final class KafkaAccessFailure {
     reason = description.substring(0, description.indexOf(" ("));
     active = true;
     if (reported.compareAndSet(false, true)) {
-      log.error("{}: {}. Records stay buffered and are retried; this is logged once until Kafka accepts"
-          + " records again", client, description);
+      log.error("{}: {}. Meanwhile {}; this is logged once until Kafka accepts the client again", client,
+          description, consequence);
     }
     return true;
   }

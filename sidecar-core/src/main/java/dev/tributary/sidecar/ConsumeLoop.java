@@ -1,5 +1,6 @@
 package dev.tributary.sidecar;
 
+import dev.tributary.internal.KafkaAccessFailure;
 import dev.tributary.sidecar.internal.CatchUp;
 import java.time.Duration;
 import java.util.Collection;
@@ -65,6 +66,9 @@ public final class ConsumeLoop implements AutoCloseable {
   private final Duration shutdownTimeout;
   private final String threadName;
   private final CatchUp catchUp = new CatchUp();
+  /** Wrong credentials or an untrusted broker certificate: one ERROR, not a warning per retry. */
+  private final KafkaAccessFailure accessFailure = new KafkaAccessFailure(LOG, "Kafka consumer",
+      "nothing is consumed and polling is retried with back-off up to " + MAX_BACKOFF.toSeconds() + " s");
   private final CountDownLatch stopping = new CountDownLatch(1);
 
   /** Offsets last returned by the handler and not yet committed synchronously; consume thread only. */
@@ -131,10 +135,13 @@ public final class ConsumeLoop implements AutoCloseable {
         ConsumerRecords<byte[], byte[]> records;
         try {
           records = consumer.poll(pollTimeout);
+          accessFailure.recovered();
         } catch (WakeupException | InterruptException e) {
           throw e;
         } catch (RuntimeException e) {
-          LOG.warn("poll failed, retrying in {} ms", backoffMillis, e);
+          if (!accessFailure.report(e)) {
+            LOG.warn("poll failed, retrying in {} ms", backoffMillis, e);
+          }
           metrics.batchFailed();
           backOff(backoffMillis);
           backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());

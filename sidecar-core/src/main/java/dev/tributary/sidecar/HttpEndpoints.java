@@ -1,7 +1,11 @@
 package dev.tributary.sidecar;
 
+import com.sun.net.httpserver.Authenticator;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -11,6 +15,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Bound to {@code 127.0.0.1} unless told otherwise. Requests are served by two daemon threads, so a
  * slow scrape never stalls {@code /health}.
+ *
+ * <p>Optionally secured, in the style of Prometheus' web configuration: HTTPS with a keystore
+ * ({@link Builder#tls}) and HTTP basic authentication of every endpoint against bcrypt hashes
+ * ({@link Builder#basicAuthUsers}); {@link Builder#security(SidecarConfig)} takes both from the
+ * {@code http.tls.*} and {@code http.basic.auth.users} keys. A request without valid credentials
+ * gets 401 with {@code WWW-Authenticate: Basic realm="tributary"}.
  */
 public final class HttpEndpoints implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoints.class);
@@ -39,6 +52,7 @@ public final class HttpEndpoints implements AutoCloseable {
   private static final int BUFFER = 64 * 1024;
 
   private final HttpServer server;
+  private final String scheme;
   private final ExecutorService executor;
   private final Supplier<MetricSnapshots> metrics;
   private final BooleanSupplier live;
@@ -51,7 +65,15 @@ public final class HttpEndpoints implements AutoCloseable {
     this.live = b.live;
     this.ready = b.ready;
     this.selfMetrics = b.selfMetrics;
-    this.server = HttpServer.create(new InetSocketAddress(b.host, b.port), 64);
+    InetSocketAddress address = new InetSocketAddress(b.host, b.port);
+    if (b.tls != null) {
+      HttpsServer https = HttpsServer.create(address, 64);
+      https.setHttpsConfigurator(new HttpsConfigurator(b.tls));
+      this.server = https;
+    } else {
+      this.server = HttpServer.create(address, 64);
+    }
+    this.scheme = b.tls != null ? "https" : "http";
     AtomicInteger n = new AtomicInteger();
     this.executor = Executors.newFixedThreadPool(THREADS, r -> {
       Thread t = new Thread(r, "tributary-http-" + n.incrementAndGet());
@@ -59,9 +81,15 @@ public final class HttpEndpoints implements AutoCloseable {
       return t;
     });
     server.setExecutor(executor);
-    server.createContext("/metrics", this::metrics);
-    server.createContext("/health", ex -> status(ex, live.getAsBoolean(), "live\n", "not live\n"));
-    server.createContext("/ready", ex -> status(ex, ready.getAsBoolean(), "ready\n", "not ready\n"));
+    Authenticator auth = b.users.isEmpty() ? null : new BcryptAuthenticator(b.users);
+    for (HttpContext context : new HttpContext[] {
+        server.createContext("/metrics", this::metrics),
+        server.createContext("/health", ex -> status(ex, live.getAsBoolean(), "live\n", "not live\n")),
+        server.createContext("/ready", ex -> status(ex, ready.getAsBoolean(), "ready\n", "not ready\n"))}) {
+      if (auth != null) {
+        context.setAuthenticator(auth);
+      }
+    }
   }
 
   /** A builder; the metrics supplier is required. */
@@ -74,10 +102,10 @@ public final class HttpEndpoints implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** The base URL, e.g. {@code http://127.0.0.1:9400}. */
+  /** The base URL, e.g. {@code http://127.0.0.1:9400}, or {@code https://...} with TLS. */
   public String baseUrl() {
     InetSocketAddress a = server.getAddress();
-    return "http://" + a.getHostString() + ":" + a.getPort();
+    return scheme + "://" + a.getHostString() + ":" + a.getPort();
   }
 
   private void metrics(HttpExchange ex) throws IOException {
@@ -174,8 +202,50 @@ public final class HttpEndpoints implements AutoCloseable {
     private BooleanSupplier live = () -> true;
     private BooleanSupplier ready = () -> true;
     private SidecarMetrics selfMetrics;
+    private SSLContext tls;
+    private Map<String, String> users = Map.of();
 
     private Builder() {}
+
+    /**
+     * Serves HTTPS with this context (its key managers hold the server certificate); default plain HTTP.
+     */
+    public Builder tls(SSLContext tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /**
+     * Requires HTTP basic authentication on every endpoint: user name to bcrypt hash ({@code $2a$},
+     * {@code $2b$}, {@code $2y$}, as in Prometheus' {@code basic_auth_users}); empty (the default)
+     * for none.
+     *
+     * @throws IllegalArgumentException if a hash is not a bcrypt hash
+     */
+    public Builder basicAuthUsers(Map<String, String> users) {
+      for (Map.Entry<String, String> e : users.entrySet()) {
+        if (!BcryptAuthenticator.isBcrypt(e.getValue())) {
+          throw new IllegalArgumentException("the hash of user '" + e.getKey() + "' is not a bcrypt hash");
+        }
+      }
+      this.users = Map.copyOf(users);
+      return this;
+    }
+
+    /**
+     * Applies {@link SidecarConfig#HTTP_TLS_KEYSTORE} (with its password and type) and
+     * {@link SidecarConfig#HTTP_BASIC_AUTH_USERS}, if set.
+     *
+     * @throws IllegalArgumentException if the keystore cannot be loaded or a user entry is invalid
+     */
+    public Builder security(SidecarConfig config) {
+      String keystore = config.get(SidecarConfig.HTTP_TLS_KEYSTORE);
+      if (!keystore.isBlank()) {
+        tls(EndpointSecurity.sslContext(Path.of(keystore.trim()), config.get(SidecarConfig.HTTP_TLS_KEYSTORE_TYPE),
+            config.get(SidecarConfig.HTTP_TLS_KEYSTORE_PASSWORD).toCharArray()));
+      }
+      return basicAuthUsers(EndpointSecurity.parseUsers(config.get(SidecarConfig.HTTP_BASIC_AUTH_USERS)));
+    }
 
     /** The address to bind; default {@code 127.0.0.1}. */
     public Builder host(String host) {

@@ -49,6 +49,18 @@ public final class SidecarConfig {
   /** The HTTP port; 0 picks a free port. Each sidecar sets its own default. */
   public static final ConfigKey<Integer> HTTP_PORT =
       ConfigKey.integer("http.port", 0, 0, 65535, "port of /metrics, /health, /ready; 0 = a free port");
+  /** A keystore (PKCS12 or JKS) with the HTTPS server key and certificate chain; empty: plain HTTP. */
+  public static final ConfigKey<String> HTTP_TLS_KEYSTORE =
+      ConfigKey.string("http.tls.keystore", "", "keystore file for HTTPS on the endpoints; empty = plain HTTP");
+  /** The password of {@link #HTTP_TLS_KEYSTORE} and of its key. A secret: never logged. */
+  public static final ConfigKey<String> HTTP_TLS_KEYSTORE_PASSWORD =
+      ConfigKey.string("http.tls.keystore.password", "", "password of the keystore and its key");
+  /** The type of {@link #HTTP_TLS_KEYSTORE}. */
+  public static final ConfigKey<String> HTTP_TLS_KEYSTORE_TYPE =
+      ConfigKey.string("http.tls.keystore.type", "PKCS12", "PKCS12 or JKS");
+  /** Basic-auth users of the endpoints: {@code user:bcrypt-hash[,user:bcrypt-hash]}; empty: none. */
+  public static final ConfigKey<String> HTTP_BASIC_AUTH_USERS =
+      ConfigKey.string("http.basic.auth.users", "", "user:bcrypt-hash[,...] required on every endpoint; empty = no auth");
   /** How long shutdown may take to finish the current batch, commit and leave the group. */
   public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT =
       ConfigKey.duration("shutdown.timeout", Duration.ofSeconds(10), "bound on graceful shutdown");
@@ -69,9 +81,13 @@ public final class SidecarConfig {
     this.setKeys = setKeys;
   }
 
-  /** The keys every sidecar has: bootstrap servers, group, HTTP address, shutdown timeout, config file. */
+  /**
+   * The keys every sidecar has: bootstrap servers, group, HTTP address and its TLS and basic auth,
+   * shutdown timeout, config file.
+   */
   public static List<ConfigKey<?>> commonKeys() {
-    return List.of(BOOTSTRAP_SERVERS, GROUP_ID, HTTP_HOST, HTTP_PORT, SHUTDOWN_TIMEOUT, CONFIG_FILE);
+    return List.of(BOOTSTRAP_SERVERS, GROUP_ID, HTTP_HOST, HTTP_PORT, HTTP_TLS_KEYSTORE, HTTP_TLS_KEYSTORE_PASSWORD,
+        HTTP_TLS_KEYSTORE_TYPE, HTTP_BASIC_AUTH_USERS, SHUTDOWN_TIMEOUT, CONFIG_FILE);
   }
 
   /**

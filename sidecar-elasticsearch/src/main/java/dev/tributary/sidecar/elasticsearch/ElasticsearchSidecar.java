@@ -95,6 +95,7 @@ public final class ElasticsearchSidecar implements AutoCloseable {
       this.http = HttpEndpoints.builder()
           .host(config.get(SidecarConfig.HTTP_HOST))
           .port(config.get(SidecarConfig.HTTP_PORT))
+          .security(config)
           .metrics(metrics.registry()::scrape)
           .liveness(loop::isAlive)
           .readiness(() -> loop.isReady() && handler.isReady())

@@ -100,6 +100,7 @@ public final class PrometheusSidecar implements AutoCloseable {
     http = HttpEndpoints.builder()
         .host(config.get(SidecarConfig.HTTP_HOST))
         .port(config.get(SidecarConfig.HTTP_PORT))
+        .security(config)
         .metrics(this::collect)
         .liveness(loop::isAlive)
         .readiness(loop::isReady)
