@@ -33,7 +33,8 @@ class SaslSslRegistryTest {
 
   private static Map<String, String> settings(String topic, String bootstrap) {
     return Map.of("tributary.bootstrapServers", bootstrap, "tributary.serviceName", "meters",
-        "tributary.instanceId", "meters-1", "tributary.topic", topic, "tributary.step", "1h");
+        "tributary.instanceId", "meters-1", "tributary.topic", topic, "tributary.step", "1h",
+        "tributary.closeTimeout", "30s"); // the first TLS handshakes of a loaded machine may take seconds
   }
 
   @Test
