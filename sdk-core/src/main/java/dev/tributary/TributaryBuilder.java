@@ -4,6 +4,7 @@ import dev.tributary.internal.ClientConfig;
 import dev.tributary.internal.ConfigKeys;
 import dev.tributary.internal.DefaultTributary;
 import dev.tributary.internal.DeliverySettings;
+import dev.tributary.redaction.Redaction;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.UnaryOperator;
 
 /**
  * Configures and builds a Kafka-backed {@link Tributary} client.
@@ -117,6 +119,7 @@ public final class TributaryBuilder {
   private SpoolOverflow eventsSpoolOverflow = DEFAULT_EVENTS_SPOOL_OVERFLOW;
   private int circuitFailureThreshold = DEFAULT_CIRCUIT_FAILURE_THRESHOLD;
   private Duration circuitOpenDuration = DEFAULT_CIRCUIT_OPEN_DURATION;
+  private Redaction redaction = Redaction.defaults();
   private long logsRateLimit = DEFAULT_LOGS_RATE_LIMIT;
   private Long logsRateBurst;
   private long eventsRateLimit;
@@ -423,6 +426,23 @@ public final class TributaryBuilder {
   }
 
   /**
+   * The redaction rules applied to logs (message, labels, fields, exception message and stack
+   * trace) and event attributes before they leave the process. Keys {@code redaction.builtin},
+   * {@code redaction.fields}, {@code redaction.pattern.<name>}, {@code redaction.replacement};
+   * default {@link Redaction#defaults()} (card numbers and e-mail addresses).
+   */
+  public TributaryBuilder redaction(Redaction redaction) {
+    this.redaction = Objects.requireNonNull(redaction, "redaction");
+    return this;
+  }
+
+  /** Changes the current redaction rules, e.g. {@code b.redaction(r -> r.fieldNames("password"))}. */
+  public TributaryBuilder redaction(UnaryOperator<Redaction.Builder> change) {
+    this.redaction = change.apply(redaction.toBuilder()).build();
+    return this;
+  }
+
+  /**
    * Validates the configuration and starts the client. Kafka need not be reachable: the client
    * connects in the background and buffers meanwhile.
    *
@@ -445,7 +465,8 @@ public final class TributaryBuilder {
         new DeliverySettings(eventsSpoolDir, eventsSpoolFsync, eventsSpoolFsyncInterval, eventsSpoolMaxBytes,
             eventsSpoolOverflow, circuitFailureThreshold, circuitOpenDuration,
             logsRateLimit, burst(logsRateBurst, logsRateLimit, DEFAULT_LOGS_RATE_LIMIT, DEFAULT_LOGS_RATE_BURST),
-            eventsRateLimit, burst(eventsRateBurst, eventsRateLimit, 0, 0)));
+            eventsRateLimit, burst(eventsRateBurst, eventsRateLimit, 0, 0)),
+        redaction);
   }
 
   /** An explicit burst, else the default for the default rate, else twice the rate. */

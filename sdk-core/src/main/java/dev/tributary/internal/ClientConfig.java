@@ -1,6 +1,7 @@
 package dev.tributary.internal;
 
 import dev.tributary.HealthCheck;
+import dev.tributary.redaction.Redaction;
 import dev.tributary.OverflowPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,8 @@ public record ClientConfig(
     Map<String, HealthCheck> healthChecks,
     Clock clock,
     ThreadFactory threadFactory,
-    DeliverySettings delivery) {
+    DeliverySettings delivery,
+    Redaction redaction) {
 
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
   /** Producer settings the delivery pipeline depends on; overriding them would break its guarantees. */
@@ -110,6 +112,9 @@ public record ClientConfig(
     }
     if (clock == null) {
       throw new IllegalArgumentException("clock must not be null");
+    }
+    if (redaction == null) {
+      redaction = Redaction.defaults();
     }
     if (delivery == null) {
       throw new IllegalArgumentException("delivery settings must not be null");

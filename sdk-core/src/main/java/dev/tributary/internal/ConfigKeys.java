@@ -30,6 +30,8 @@ public final class ConfigKeys {
   /** The key naming a properties file to load first. */
   public static final String CONFIG_FILE = "config.file";
   private static final String KAFKA = "kafka.";
+  /** {@code redaction.pattern.<name>=<regex>}: one key per pattern, named for the reader. */
+  private static final String REDACTION_PATTERN = "redaction.pattern.";
 
   private static final Map<String, BiConsumer<TributaryBuilder, String>> KEYS = new TreeMap<>();
 
@@ -69,6 +71,9 @@ public final class ConfigKeys {
     KEYS.put("logs.rate.burst", (b, v) -> b.logsRateBurst(longValue("logs.rate.burst", v)));
     KEYS.put("events.rate.limit", (b, v) -> b.eventsRateLimit(longValue("events.rate.limit", v)));
     KEYS.put("events.rate.burst", (b, v) -> b.eventsRateBurst(longValue("events.rate.burst", v)));
+    KEYS.put("redaction.builtin", (b, v) -> b.redaction(r -> builtins(r, v)));
+    KEYS.put("redaction.fields", (b, v) -> b.redaction(r -> r.fieldNames(list(v))));
+    KEYS.put("redaction.replacement", (b, v) -> b.redaction(r -> r.replacement(v == null ? "" : v)));
     KEYS.put(CONFIG_FILE, (b, v) -> { /* consumed by applyEnvironment before anything else */ });
   }
 
@@ -85,10 +90,15 @@ public final class ConfigKeys {
       builder.producerProperty(key.substring(KAFKA.length()), value);
       return;
     }
+    if (key.startsWith(REDACTION_PATTERN) && key.length() > REDACTION_PATTERN.length()) {
+      builder.redaction(r -> r.pattern(value));
+      return;
+    }
     BiConsumer<TributaryBuilder, String> setter = KEYS.get(key);
     if (setter == null) {
       throw new IllegalArgumentException("unknown Tributary configuration key '" + origin + "'"
-          + " (known keys: " + String.join(", ", KEYS.keySet()) + ", kafka.<producer property>)");
+          + " (known keys: " + String.join(", ", KEYS.keySet()) + ", kafka.<producer property>, "
+          + REDACTION_PATTERN + "<name>)");
     }
     setter.accept(builder, value == null ? null : value.trim());
   }
@@ -177,6 +187,29 @@ public final class ConfigKeys {
       default -> throw new IllegalArgumentException(
           "events.spool.overflow must be reject, drop-oldest or drop-newest, was '" + value + "'");
     };
+  }
+
+  /** {@code card,email} (the default), {@code card}, {@code email} or {@code none}. */
+  static dev.tributary.redaction.Redaction.Builder builtins(dev.tributary.redaction.Redaction.Builder r, String value) {
+    boolean card = false;
+    boolean email = false;
+    for (String part : list(value)) {
+      switch (part.toLowerCase(Locale.ROOT)) {
+        case "card" -> card = true;
+        case "email" -> email = true;
+        case "none" -> { }
+        default -> throw new IllegalArgumentException(
+            "redaction.builtin must list card and/or email, or be none, was '" + value + "'");
+      }
+    }
+    return r.cardNumbers(card).emailAddresses(email);
+  }
+
+  static String[] list(String value) {
+    if (value == null || value.isBlank()) {
+      return new String[0];
+    }
+    return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new);
   }
 
   static boolean bool(String key, String value) {

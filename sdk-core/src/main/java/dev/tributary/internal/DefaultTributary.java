@@ -102,7 +102,8 @@ public final class DefaultTributary implements Tributary {
       byKind.put(c.kind, c);
     }
     this.registry = new MetricRegistry(config.maxSeries(), config.maxSeriesPerMetric(), clock);
-    Pipeline pipeline = new Pipeline(source, config.maxMessageChars(), config.maxStackTraceChars(), logs);
+    Pipeline pipeline = new Pipeline(source, config.maxMessageChars(), config.maxStackTraceChars(), logs,
+        config.redaction());
     this.worker = new IoWorker(channels, pipeline, config.maxRecordBytes(), producerFactory, config.delivery());
     this.logsLimiter = RateLimiter.of(config.delivery().logsRateLimit(), config.delivery().logsRateBurst());
     this.eventsLimiter = RateLimiter.of(config.delivery().eventsRateLimit(), config.delivery().eventsRateBurst());

@@ -36,7 +36,7 @@ final class EventItem extends Outbound {
 
   @Override
   Envelope envelope(Pipeline p) {
-    return new EventEnvelope(timestamp, p.source(), topic(), seq, domain, name, entityId, attributes, correlationId,
+    return new EventEnvelope(timestamp, p.source(), topic(), seq, domain, name, entityId, p.fields(attributes), correlationId,
         trace == null ? null : trace.traceId(), trace == null ? null : trace.spanId());
   }
 }

@@ -42,6 +42,6 @@ final class LogItem extends Outbound {
         ? null
         : new LogEnvelope.LogOrigin(entry.originFile(), entry.originLine(), entry.originFunction());
     return new LogEnvelope(timestamp, p.source(), p.logsStream(), seq, entry.level().name(), entry.logger(), thread,
-        message, entry.labels(), entry.fields(), entry.tags(), error, origin, correlationId, traceId, spanId);
+        message, p.labels(entry.labels()), p.fields(entry.fields()), entry.tags(), error, origin, correlationId, traceId, spanId);
   }
 }

@@ -1,17 +1,29 @@
 package dev.tributary.internal;
 
+import dev.tributary.redaction.Redaction;
 import dev.tributary.wire.LogEnvelope;
+import java.util.Map;
 import dev.tributary.wire.Source;
 
-/** What the I/O thread needs to turn buffered records into envelopes: the sender and the size limits. */
+/**
+ * What the I/O thread needs to turn buffered records into envelopes: the sender, the size limits and
+ * the redaction rules (applied here, on the I/O thread, never on the caller's).
+ */
 final class Pipeline {
   private static final String LOGS_STREAM = "logs";
   private final Source source;
   private final int maxMessageChars;
   private final int maxStackTraceChars;
   private final Channel logs;
+  /** Null when there is no rule: then redaction costs a null check. */
+  private final Redaction redaction;
 
   Pipeline(Source source, int maxMessageChars, int maxStackTraceChars, Channel logs) {
+    this(source, maxMessageChars, maxStackTraceChars, logs, Redaction.none());
+  }
+
+  Pipeline(Source source, int maxMessageChars, int maxStackTraceChars, Channel logs, Redaction redaction) {
+    this.redaction = redaction == null || redaction.isEmpty() ? null : redaction;
     this.source = source;
     this.maxMessageChars = maxMessageChars;
     this.maxStackTraceChars = maxStackTraceChars;
@@ -26,8 +38,11 @@ final class Pipeline {
     return LOGS_STREAM;
   }
 
-  /** The message, shortened to the limit with a marker saying how much was cut (counted). */
+  /** The message, redacted, shortened to the limit with a marker saying how much was cut (counted). */
   String truncateMessage(String message) {
+    if (redaction != null) {
+      message = redaction.text(message);
+    }
     if (message.length() <= maxMessageChars) {
       return message;
     }
@@ -35,14 +50,30 @@ final class Pipeline {
     return StackTraces.cut(message, maxMessageChars);
   }
 
+  /** Labels (the appender's MDC), redacted. */
+  Map<String, String> labels(Map<String, String> labels) {
+    return redaction == null ? labels : redaction.labels(labels);
+  }
+
+  /** Log fields or event attributes, redacted. */
+  Map<String, Object> fields(Map<String, Object> fields) {
+    return redaction == null ? fields : redaction.fields(fields);
+  }
+
   LogEnvelope.ErrorInfo errorInfo(Throwable error) {
     String rendered = StackTraces.render(error);
+    if (redaction != null) {
+      rendered = redaction.text(rendered);
+    }
     String stack = rendered;
     if (rendered.length() > maxStackTraceChars) {
       logs.truncated.increment();
       stack = StackTraces.cut(rendered, maxStackTraceChars);
     }
     String message = StackTraces.message(error);
+    if (redaction != null) {
+      message = redaction.text(message);
+    }
     if (message != null && message.length() > maxMessageChars) {
       message = StackTraces.cut(message, maxMessageChars);
     }

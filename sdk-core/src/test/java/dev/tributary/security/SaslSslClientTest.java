@@ -137,11 +137,15 @@ class SaslSslClientTest {
     assertOnlyCircuitWarningsNaming("the Kafka broker's TLS certificate is not trusted", problems);
   }
 
-  /** Besides the one error: at most a circuit-opened warning per producer, naming the same cause. */
+  /**
+   * Besides the one error: at most a circuit-opened warning per producer, whatever the retries. (On a
+   * slow machine the metadata wait may open a circuit before the handshake fails, so the warning
+   * names the cause only when the error came first.)
+   */
   private static void assertOnlyCircuitWarningsNaming(String cause, List<ILoggingEvent> problems) {
     List<ILoggingEvent> warnings = problems.stream().filter(e -> e.getLevel() == Level.WARN).toList();
     assertThat(warnings).hasSizeLessThanOrEqualTo(2).allSatisfy(e -> assertThat(e.getFormattedMessage())
-        .contains("circuit for the").contains(cause));
+        .contains("circuit for the").containsAnyOf(cause, "not present in metadata"));
   }
 
   private static List<ILoggingEvent> errors(List<ILoggingEvent> problems) {
