@@ -49,6 +49,8 @@ public final class Demo implements AutoCloseable {
   static final String TOPICS_RESOURCE = "/payment-topics.json";
   static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   static final String CHILD_HEAP = "-Xmx256m";
+  /** The demo's own quiet Logback configuration (a class path resource). */
+  static final String DEMO_LOGBACK = "demo-logback.xml";
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final Map<String, String> urls = new LinkedHashMap<>();
@@ -83,7 +85,9 @@ public final class Demo implements AutoCloseable {
     //    testkit/bin/kafka-broker.sh run), launched here so that it gets a session of its own too; it
     //    also ends when the demo's JVM dies (standard input closes)
     say("starting Kafka ...");
-    ChildProcess kafka = ChildProcess.start("kafka", List.of(java(), "-Xmx384m", "@" + argsFile,
+    ChildProcess kafka = ChildProcess.start("kafka", List.of(java(), "-Xmx384m",
+        // the class path has the payment service's logback.xml (root INFO, Tributary appender): not for the broker
+        "-Dlogback.configurationFile=" + DEMO_LOGBACK, "@" + argsFile,
         KafkaBrokerMain.class.getName(), "--partitions", "3", "--exit-on-stdin-eof"), Map.of(),
         workDir.resolve("kafka.log"));
     started.push(kafka);

@@ -37,7 +37,7 @@ public final class DemoMain {
   public static void main(String[] args) throws InterruptedException {
     // the demo's own logging (Kafka's admin client) stays quiet: not the payment service's logback.xml
     if (System.getProperty("logback.configurationFile") == null) {
-      System.setProperty("logback.configurationFile", "demo-logback.xml");
+      System.setProperty("logback.configurationFile", Demo.DEMO_LOGBACK);
     }
     Path root = Path.of(".");
     Duration duration = null;

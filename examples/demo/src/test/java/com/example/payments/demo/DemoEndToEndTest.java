@@ -62,6 +62,7 @@ class DemoEndToEndTest {
       "tributary_sidecar_sequence_duplicates_total", "tributary_sidecar_sequence_gaps_total");
 
   static Demo demo;
+  static Path workDir;
   static LoadGenerator load;
   static CompletableFuture<LoadGenerator.Report> loadRun;
   /** correlation id returned by the API -> payment ids it accepted under it */
@@ -69,7 +70,8 @@ class DemoEndToEndTest {
 
   @BeforeAll
   static void startDemo() throws Exception {
-    demo = Demo.builder().root(ROOT)
+    workDir = Files.createTempDirectory("tributary-demo-test-");
+    demo = Demo.builder().root(ROOT).workDir(workDir)
         .elasticsearchHome(Path.of(System.getProperty("demo.elasticsearch.home",
             ROOT.resolve("examples/demo/target/search-dists/elasticsearch-" + Demo.DEFAULT_ELASTICSEARCH_VERSION).toString())))
         .metricsStep(Duration.ofSeconds(2)).scrapeInterval(Duration.ofSeconds(1)).out(System.err).start();
@@ -106,6 +108,18 @@ class DemoEndToEndTest {
     }
     if (demo != null) {
       demo.close();
+    }
+    deleteRecursively(workDir);
+  }
+
+  static void deleteRecursively(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("cannot delete " + dir + ": " + e);
     }
   }
 

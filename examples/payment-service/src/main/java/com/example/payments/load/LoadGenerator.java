@@ -181,8 +181,9 @@ public final class LoadGenerator {
 
   private String progressLine(long elapsedNanos) {
     Report r = report();
-    return String.format("load: %3ds/%ds sent=%d payments=%d ok=%d invalid=%d unavailable=%d errors=%d mean=%.1fms",
-        TimeUnit.NANOSECONDS.toSeconds(elapsedNanos), duration.toSeconds(), r.requests(), r.payments(), r.ok(),
+    String of = duration.compareTo(Duration.ofDays(1)) < 0 ? "/" + duration.toSeconds() + "s" : "";
+    return String.format("load: %3ds%s sent=%d payments=%d ok=%d invalid=%d unavailable=%d errors=%d mean=%.1fms",
+        TimeUnit.NANOSECONDS.toSeconds(elapsedNanos), of, r.requests(), r.payments(), r.ok(),
         r.invalid(), r.unavailable(), r.errors() + r.otherStatus(), r.meanLatencyMillis());
   }
 
