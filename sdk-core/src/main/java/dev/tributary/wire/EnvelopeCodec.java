@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +35,8 @@ public final class EnvelopeCodec {
     this.json = new JsonFactoryBuilder()
         // A record value is at most a few MB (Kafka's max.message.bytes); guard the reader anyway.
         .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+        // Same values as the JDK's parser (correctly rounded), several times faster: decoding runs per record.
+        .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
         // Each envelope is a root value of its own; a reused generator must not separate them.
         .rootValueSeparator((SerializableString) null)
         .build();
@@ -117,6 +120,37 @@ public final class EnvelopeCodec {
       throw new EnvelopeException(EnvelopeException.Reason.MALFORMED_JSON, "empty record value");
     }
     return EnvelopeReader.read(json, value, offset, length);
+  }
+
+  /**
+   * A reusable decoder for one consume thread: it returns envelopes equal to {@link #decode(byte[])}'s,
+   * but shares the strings that repeat from record to record (service, instance, run, metric names,
+   * label keys and values, help, unit) through a bounded table, parses a timestamp seen on the
+   * previous record once, and reuses the previous record's {@link Source} when the sender is the same.
+   * That saves most of a metric consumer's allocations and lets the envelopes' strings be held
+   * without copies. Not thread-safe.
+   */
+  public Decoder newDecoder() {
+    return new Decoder();
+  }
+
+  /** See {@link #newDecoder()}. */
+  public final class Decoder {
+    private final DecodeCache cache = new DecodeCache();
+
+    private Decoder() {}
+
+    /**
+     * Decodes one envelope.
+     *
+     * @throws EnvelopeException if the bytes are not a valid v1 envelope
+     */
+    public Envelope decode(byte[] value) throws EnvelopeException {
+      if (value == null || value.length == 0) {
+        throw new EnvelopeException(EnvelopeException.Reason.MALFORMED_JSON, "empty record value");
+      }
+      return EnvelopeReader.read(json, value, 0, value.length, cache);
+    }
   }
 
   /**

@@ -70,10 +70,24 @@ final class EnvelopeReader {
   private long interval;
   private Map<String, HealthEnvelope.Check> checks;
 
-  private EnvelopeReader() {}
+  /** Shares repeated strings between records, or {@code null} for a one-off decode. */
+  private final DecodeCache cache;
+
+  private EnvelopeReader(DecodeCache cache) {
+    this.cache = cache;
+  }
 
   static Envelope read(JsonFactory json, byte[] bytes, int offset, int length) throws EnvelopeException {
-    EnvelopeReader r = new EnvelopeReader();
+    return read(json, bytes, offset, length, null);
+  }
+
+  /**
+   * Reads one envelope; with a {@link DecodeCache}, identifiers (header, metric and label strings)
+   * come from the cache and the result is equal to what a read without one returns.
+   */
+  static Envelope read(JsonFactory json, byte[] bytes, int offset, int length, DecodeCache cache)
+      throws EnvelopeException {
+    EnvelopeReader r = new EnvelopeReader(cache);
     try (JsonParser p = json.createParser(bytes, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new EnvelopeException(Reason.MALFORMED_JSON, "record value is not a JSON object");
@@ -102,7 +116,7 @@ final class EnvelopeReader {
       String name = p.currentName();
       JsonToken t = p.nextToken();
       switch (name) {
-        case "@timestamp" -> timestamp = timestamp(p, "@timestamp");
+        case "@timestamp" -> timestamp = timestamp(p, "@timestamp", false);
         case "tributary" -> readTributary(p);
         case "service" -> readService(p);
         case "log" -> readLog(p);
@@ -112,7 +126,7 @@ final class EnvelopeReader {
         case "correlation" -> correlationId = readId(p, "correlation");
         case "trace" -> traceId = readId(p, "trace");
         case "span" -> spanId = readId(p, "span");
-        case "labels" -> labels = readStringMap(p, "labels");
+        case "labels" -> labels = readLabels(p);
         case "fields" -> fields = readValueMap(p, "fields");
         case "attributes" -> attributes = readValueMap(p, "attributes");
         case "tags" -> tags = readStrings(p, "tags");
@@ -134,10 +148,10 @@ final class EnvelopeReader {
       String name = p.currentName();
       p.nextToken();
       switch (name) {
-        case "schema" -> schema = string(p, "tributary.schema");
-        case "type" -> type = string(p, "tributary.type");
-        case "run" -> run = string(p, "tributary.run");
-        case "stream" -> stream = string(p, "tributary.stream");
+        case "schema" -> schema = id(p, "tributary.schema");
+        case "type" -> type = id(p, "tributary.type");
+        case "run" -> run = id(p, "tributary.run");
+        case "stream" -> stream = id(p, "tributary.stream");
         case "seq" -> seq = longValue(p, "tributary.seq");
         default -> p.skipChildren();
       }
@@ -150,16 +164,16 @@ final class EnvelopeReader {
       String name = p.currentName();
       p.nextToken();
       switch (name) {
-        case "name" -> service = string(p, "service.name");
-        case "version" -> version = string(p, "service.version");
-        case "environment" -> environment = string(p, "service.environment");
+        case "name" -> service = id(p, "service.name");
+        case "version" -> version = id(p, "service.version");
+        case "environment" -> environment = id(p, "service.environment");
         case "node" -> {
           expectObject(p, "service.node");
           while (p.nextToken() == JsonToken.FIELD_NAME) {
             String n = p.currentName();
             p.nextToken();
             if (n.equals("name")) {
-              instance = string(p, "service.node.name");
+              instance = id(p, "service.node.name");
             } else {
               p.skipChildren();
             }
@@ -265,11 +279,11 @@ final class EnvelopeReader {
       String name = p.currentName();
       p.nextToken();
       switch (name) {
-        case "name" -> metricName = string(p, "metric.name");
-        case "type" -> metricType = string(p, "metric.type");
-        case "help" -> help = string(p, "metric.help");
-        case "unit" -> unit = string(p, "metric.unit");
-        case "start" -> start = timestamp(p, "metric.start");
+        case "name" -> metricName = id(p, "metric.name");
+        case "type" -> metricType = id(p, "metric.type");
+        case "help" -> help = id(p, "metric.help");
+        case "unit" -> unit = id(p, "metric.unit");
+        case "start" -> start = timestamp(p, "metric.start", true);
         case "value" -> {
           value = doubleValue(p, "metric.value");
           hasValue = true;
@@ -337,8 +351,8 @@ final class EnvelopeReader {
       String name = p.currentName();
       p.nextToken();
       switch (name) {
-        case "status" -> status = string(p, "health.status");
-        case "started" -> started = timestamp(p, "health.started");
+        case "status" -> status = id(p, "health.status");
+        case "started" -> started = timestamp(p, "health.started", true);
         case "uptime_ms" -> uptime = longValue(p, "health.uptime_ms");
         case "interval_ms" -> interval = longValue(p, "health.interval_ms");
         case "checks" -> {
@@ -391,7 +405,8 @@ final class EnvelopeReader {
     }
     require(service, "service.name");
     require(instance, "service.node.name");
-    Source source = new Source(service, instance, version, environment, run);
+    Source source = cache == null ? new Source(service, instance, version, environment, run)
+        : cache.source(service, instance, version, environment, run);
     return switch (envelopeType) {
       case LOG -> buildLog(source);
       case EVENT -> buildEvent(source);
@@ -546,7 +561,14 @@ final class EnvelopeReader {
     throw new EnvelopeException(Reason.INVALID_VALUE, field + " must be a number, \"NaN\", \"+Inf\" or \"-Inf\", was " + t);
   }
 
-  private static long timestamp(JsonParser p, String field) throws IOException, EnvelopeException {
+  private long timestamp(JsonParser p, String field, boolean start) throws IOException, EnvelopeException {
+    if (cache != null && p.currentToken() == JsonToken.VALUE_STRING) {
+      try {
+        return cache.timestamp(p, start);
+      } catch (IllegalArgumentException e) {
+        throw new EnvelopeException(Reason.INVALID_VALUE, field + " is not an RFC 3339 timestamp: " + p.getText());
+      }
+    }
     String text = string(p, field);
     if (text == null) {
       throw missing(field);
@@ -556,6 +578,33 @@ final class EnvelopeReader {
     } catch (IllegalArgumentException e) {
       throw new EnvelopeException(Reason.INVALID_VALUE, field + " is not an RFC 3339 timestamp: " + text);
     }
+  }
+
+  /** A string field that identifies something (and so repeats across records): from the cache if there is one. */
+  private String id(JsonParser p, String field) throws IOException, EnvelopeException {
+    if (cache == null || p.currentToken() != JsonToken.VALUE_STRING) {
+      return string(p, field);
+    }
+    return cache.string(p);
+  }
+
+  /** {@code labels}: names are the parser's canonical names, values come from the cache. */
+  private Map<String, String> readLabels(JsonParser p) throws IOException, EnvelopeException {
+    if (cache == null) {
+      return readStringMap(p, "labels");
+    }
+    expectObject(p, "labels");
+    Map<String, String> map = new LinkedHashMap<>(4);
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      if (p.currentToken() == JsonToken.VALUE_STRING) {
+        map.put(name, cache.string(p));
+      } else {
+        string(p, "labels." + name); // null is skipped, anything else is an error
+      }
+    }
+    return map;
   }
 
   private static String readId(JsonParser p, String field) throws IOException, EnvelopeException {

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Commits</b> are manual ({@code enable.auto.commit=false}): only the offsets the handler
- *       returns, asynchronously after each batch, synchronously before partitions are revoked and at
- *       shutdown.</li>
+ *       returns, asynchronously at most once per commit interval (default 1 s; a commit per poll costs
+ *       a request per poll), synchronously before partitions are revoked and at shutdown. A crash
+ *       replays at most the last interval's records, which the sidecars' outputs tolerate
+ *       (newest-wins series, deterministic document ids).</li>
  *   <li><b>The thread survives anything</b>: a handler that throws is counted
  *       ({@code tributary_sidecar_batch_errors_total}), logged, and the batch is retried after a
  *       back-off from the same offsets; a failing poll is counted and retried too.</li>
@@ -50,6 +52,8 @@ public final class ConsumeLoop implements AutoCloseable {
   public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(200);
   /** Default bound on {@link #close()}: 10 s. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+  /** Default longest time between asynchronous offset commits: 1 s. */
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
   /** First back-off after a failed batch or poll; doubles up to {@link #MAX_BACKOFF}. */
   static final Duration MIN_BACKOFF = Duration.ofMillis(100);
   /** Longest back-off: well under {@code max.poll.interval.ms}. */
@@ -64,6 +68,7 @@ public final class ConsumeLoop implements AutoCloseable {
   private final SidecarMetrics metrics;
   private final Duration pollTimeout;
   private final Duration shutdownTimeout;
+  private final long commitIntervalNanos;
   private final String threadName;
   private final CatchUp catchUp = new CatchUp();
   /** Wrong credentials or an untrusted broker certificate: one ERROR, not a warning per retry. */
@@ -73,6 +78,9 @@ public final class ConsumeLoop implements AutoCloseable {
 
   /** Offsets last returned by the handler and not yet committed synchronously; consume thread only. */
   private final Map<TopicPartition, OffsetAndMetadata> latest = new HashMap<>();
+  /** Offsets returned since the last asynchronous commit; consume thread only. */
+  private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+  private long lastCommitNanos = System.nanoTime();
   private KafkaConsumer<byte[], byte[]> consumer; // consume thread only after start()
   private volatile Thread thread;
   private volatile boolean closed;
@@ -85,6 +93,7 @@ public final class ConsumeLoop implements AutoCloseable {
     this.metrics = b.metrics;
     this.pollTimeout = b.pollTimeout;
     this.shutdownTimeout = b.shutdownTimeout;
+    this.commitIntervalNanos = b.commitInterval.toNanos();
     this.threadName = b.threadName;
   }
 
@@ -177,17 +186,22 @@ public final class ConsumeLoop implements AutoCloseable {
   }
 
   private void commitAsync(Map<TopicPartition, OffsetAndMetadata> done) {
-    if (done == null || done.isEmpty()) {
+    if (done != null && !done.isEmpty()) {
+      Set<TopicPartition> assignment = consumer.assignment();
+      done.forEach((tp, o) -> {
+        if (assignment.contains(tp)) {
+          latest.put(tp, o);
+          uncommitted.put(tp, o);
+        }
+      });
+    }
+    long now = System.nanoTime();
+    if (uncommitted.isEmpty() || now - lastCommitNanos < commitIntervalNanos) {
       return;
     }
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    Set<TopicPartition> assignment = consumer.assignment();
-    done.forEach((tp, o) -> {
-      if (assignment.contains(tp)) {
-        offsets.put(tp, o);
-      }
-    });
-    latest.putAll(offsets);
+    lastCommitNanos = now;
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(uncommitted);
+    uncommitted.clear();
     consumer.commitAsync(offsets, (committed, exception) -> {
       if (exception != null) {
         metrics.commitFailed();
@@ -200,6 +214,7 @@ public final class ConsumeLoop implements AutoCloseable {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (TopicPartition tp : partitions) {
       OffsetAndMetadata o = latest.remove(tp);
+      uncommitted.remove(tp);
       if (o != null) {
         offsets.put(tp, o);
       }
@@ -318,6 +333,7 @@ public final class ConsumeLoop implements AutoCloseable {
         LOG.error("handler failed on loss of {}", partitions, e);
       }
       partitions.forEach(latest::remove);
+      partitions.forEach(uncommitted::remove);
       forget(partitions);
       LOG.warn("partitions lost: {}", partitions);
     }
@@ -398,6 +414,7 @@ public final class ConsumeLoop implements AutoCloseable {
     private SidecarMetrics metrics;
     private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
     private String threadName = "tributary-consume";
     private String assignor;
 
@@ -477,6 +494,18 @@ public final class ConsumeLoop implements AutoCloseable {
         throw new IllegalArgumentException("shutdownTimeout must not be negative");
       }
       this.shutdownTimeout = shutdownTimeout;
+      return this;
+    }
+
+    /**
+     * The longest time between asynchronous commits of the offsets the handler returned; default
+     * {@link #DEFAULT_COMMIT_INTERVAL}; zero commits after every batch.
+     */
+    public Builder commitInterval(Duration commitInterval) {
+      if (commitInterval.isNegative()) {
+        throw new IllegalArgumentException("commitInterval must not be negative");
+      }
+      this.commitInterval = commitInterval;
       return this;
     }
 

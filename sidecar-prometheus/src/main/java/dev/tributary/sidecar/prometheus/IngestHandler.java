@@ -39,7 +39,7 @@ final class IngestHandler implements RecordHandler {
   private static final Duration DLQ_ACK_TIMEOUT = Duration.ofSeconds(5);
   private static final long EXPIRY_INTERVAL_MILLIS = 1000;
 
-  private final EnvelopeCodec codec = EnvelopeCodec.create();
+  private final EnvelopeCodec.Decoder decoder = EnvelopeCodec.create().newDecoder();
   private final String metricsTopic;
   private final String healthTopic;
   private final SeriesStore store;
@@ -81,21 +81,26 @@ final class IngestHandler implements RecordHandler {
   @Override
   public Map<TopicPartition, OffsetAndMetadata> handle(ConsumerRecords<byte[], byte[]> records, ConsumerControl control) {
     boolean deadLettered = false;
-    for (ConsumerRecord<byte[], byte[]> record : records) {
-      try {
-        ingest(record);
-      } catch (EnvelopeException e) {
-        reject(record, e.reason().code(), e.getMessage());
-        deadLettered = true;
-      } catch (SampleRejected e) {
-        reject(record, e.reason(), e.getMessage());
-        deadLettered = true;
+    long now = clock.millis();
+    for (TopicPartition tp : records.partitions()) {
+      boolean metricsPartition = tp.topic().equals(metricsTopic);
+      SequenceTracker tracker = sequences.computeIfAbsent(tp,
+          t -> SequenceTracker.builder().idleTimeout(Duration.ofMillis(stalenessMillis)).listener(sequenceListener).build());
+      for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+        try {
+          ingest(record, metricsPartition, tracker, now);
+        } catch (EnvelopeException e) {
+          reject(record, e.reason().code(), e.getMessage());
+          deadLettered = true;
+        } catch (SampleRejected e) {
+          reject(record, e.reason(), e.getMessage());
+          deadLettered = true;
+        }
       }
     }
     if (deadLettered) {
       dlq.awaitPending(DLQ_ACK_TIMEOUT);
     }
-    long now = clock.millis();
     if (now - lastExpiry >= EXPIRY_INTERVAL_MILLIS || now < lastExpiry) {
       lastExpiry = now;
       expire(now);
@@ -103,19 +108,16 @@ final class IngestHandler implements RecordHandler {
     return RecordHandler.processedThrough(records);
   }
 
-  private void ingest(ConsumerRecord<byte[], byte[]> record) throws EnvelopeException, SampleRejected {
-    Envelope envelope = codec.decode(record.value());
-    boolean metricsRecord = record.topic().equals(metricsTopic);
+  private void ingest(ConsumerRecord<byte[], byte[]> record, boolean metricsRecord, SequenceTracker tracker, long now)
+      throws EnvelopeException, SampleRejected {
+    Envelope envelope = decoder.decode(record.value());
     if (metricsRecord && !(envelope instanceof MetricEnvelope) || !metricsRecord && !(envelope instanceof HealthEnvelope)) {
       throw new SampleRejected(SampleRejected.UNEXPECTED_TYPE, "a " + envelope.type().wireName() + " envelope on " + record.topic());
     }
-    long now = clock.millis();
-    sequences.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
-            tp -> SequenceTracker.builder().idleTimeout(Duration.ofMillis(stalenessMillis)).listener(sequenceListener).build())
-        .observe(envelope.source().service(), envelope.source().instance(), envelope.source().runId(),
-            envelope.stream(), envelope.seq(), now);
+    tracker.observe(envelope.source().service(), envelope.source().instance(), envelope.source().runId(),
+        envelope.stream(), envelope.seq(), now);
     if (envelope instanceof MetricEnvelope m) {
-      switch (store.ingest(m, record.partition())) {
+      switch (store.ingest(m, record.partition(), now)) {
         case ACCEPTED -> { }
         case DUPLICATE -> storeMetrics.ignored.labelValues("duplicate").inc();
         case STALE -> storeMetrics.ignored.labelValues("stale").inc();

@@ -20,6 +20,7 @@ import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSna
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,9 @@ final class SeriesStore {
   /** HELP of metrics sent without one: promtool's linter wants every metric to have a HELP. */
   static final String NO_HELP = "Sent through Tributary without help text";
 
+  /** Validated metric names remembered per kind before the memo starts over. */
+  static final int MAX_CACHED_NAMES = 65_536;
+
   /** What happened to a sample that was not rejected. */
   enum Outcome {
     ACCEPTED,
@@ -76,13 +80,107 @@ final class SeriesStore {
     final MetricKind kind;
     final String help;
     final Unit unit;
-    final ConcurrentHashMap<Labels, Entry> series = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<SeriesKey, Entry> series = new ConcurrentHashMap<>();
 
     Family(String name, MetricKind kind, String help, Unit unit) {
       this.name = name;
       this.kind = kind;
       this.help = help;
       this.unit = unit;
+    }
+  }
+
+  /**
+   * A series of a family: its exposed label names and values, sorted by name, then {@code service}
+   * and {@code instance}, as pairs in one array. It stands for exactly one client_java
+   * {@link Labels} (the same names and values), but is filled from an envelope without sorting,
+   * validating or copying, and its hash combines the strings' cached hashes. The writer looks up
+   * with one reused probe and stores an exact copy only for a new series.
+   */
+  static final class SeriesKey {
+    private String[] parts;
+    private int length;
+    private int hash;
+
+    private SeriesKey(String[] parts, int length, int hash) {
+      this.parts = parts;
+      this.length = length;
+      this.hash = hash;
+    }
+
+    static SeriesKey probe() {
+      return new SeriesKey(new String[16], 0, 0);
+    }
+
+    /** Fills this probe from a sample; duplicate names are left for {@link #labels} to refuse. */
+    SeriesKey fill(MetricEnvelope e) {
+      Map<String, String> user = e.labels();
+      int n = 2 * user.size() + 4;
+      if (parts.length < n) {
+        parts = new String[Integer.highestOneBit(n) << 1];
+      }
+      int len = 0;
+      for (Map.Entry<String, String> l : user.entrySet()) {
+        String k = l.getKey();
+        if (k.equals("service")) {
+          k = "exported_service";
+        } else if (k.equals("instance")) {
+          k = "exported_instance";
+        }
+        String v = l.getValue() == null ? "" : l.getValue();
+        int at = len; // insertion sort by name: a handful of labels
+        while (at > 0 && parts[at - 2].compareTo(k) > 0) {
+          parts[at] = parts[at - 2];
+          parts[at + 1] = parts[at - 1];
+          at -= 2;
+        }
+        parts[at] = k;
+        parts[at + 1] = v;
+        len += 2;
+      }
+      parts[len++] = e.source().service();
+      parts[len++] = e.source().instance();
+      int h = 1;
+      for (int i = 0; i < len; i++) {
+        h = 31 * h + parts[i].hashCode();
+      }
+      // Label values such as pod-17 and /route-3 have hashes a few apart, and 31-combining keeps
+      // them close: mix (Murmur3's finaliser), or the map's low bits collide into long chains.
+      h ^= h >>> 16;
+      h *= 0x85ebca6b;
+      h ^= h >>> 13;
+      h *= 0xc2b2ae35;
+      h ^= h >>> 16;
+      this.length = len;
+      this.hash = h;
+      return this;
+    }
+
+    SeriesKey copy() {
+      return new SeriesKey(java.util.Arrays.copyOf(parts, length), length, hash);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (o == this) {
+        return true;
+      }
+      if (!(o instanceof SeriesKey k) || k.hash != hash || k.length != length) {
+        return false;
+      }
+      for (int i = 0; i < length; i++) {
+        String a = parts[i];
+        String b = k.parts[i];
+        if (a != b && !a.equals(b)) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
@@ -94,6 +192,10 @@ final class SeriesStore {
   private final ConcurrentHashMap<String, Family> families = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, DownMark> down = new ConcurrentHashMap<>();
   private volatile int size; // written by the single writer only
+  // Writer-only state: the probe for lookups and the exposed names already validated, per kind.
+  private final SeriesKey probe = SeriesKey.probe();
+  @SuppressWarnings("unchecked")
+  private final HashMap<String, String>[] exposedNames = new HashMap[MetricKind.values().length];
 
   SeriesStore(int maxSeries, int maxSeriesPerMetric, long stalenessMillis, long downGraceMillis, Clock clock) {
     this.maxSeries = maxSeries;
@@ -115,23 +217,34 @@ final class SeriesStore {
    * @throws SampleRejected if the sample is invalid, out of order, or conflicts with the metric's kind
    */
   Outcome ingest(MetricEnvelope e, int partition) throws SampleRejected {
-    long now = clock.millis();
-    String name = exposedName(e.name(), e.kind());
-    Labels labels = labels(e);
+    return ingest(e, partition, clock.millis());
+  }
+
+  /**
+   * Takes one sample, with the time of the batch it came in.
+   *
+   * <p>The common case, a newer sample of a series held, costs one family and one series lookup and
+   * the new data point, which reuses the held {@link Labels}: names and labels are validated only
+   * when a series is new (a key equal to a held one has the same, already valid, labels).
+   */
+  Outcome ingest(MetricEnvelope e, int partition, long now) throws SampleRejected {
+    String name = exposedName(e.name(), e.kind(), exposedNames);
+    Family family = families.get(name);
+    Entry held = family == null ? null : family.series.get(probe.fill(e));
+    Labels labels = held == null ? labels(e) : held.point.getLabels();
     if (now - e.timestamp() > stalenessMillis) {
       return Outcome.STALE;
     }
-    String instanceKey = e.source().instanceKey();
-    DownMark mark = down.get(instanceKey);
-    if (mark != null && e.timestamp() <= mark.timestamp && now - mark.timestamp >= downGraceMillis) {
-      return Outcome.AFTER_DOWN;
+    if (!down.isEmpty()) {
+      DownMark mark = down.get(held != null ? held.instanceKey : e.source().instanceKey());
+      if (mark != null && e.timestamp() <= mark.timestamp && now - mark.timestamp >= downGraceMillis) {
+        return Outcome.AFTER_DOWN;
+      }
     }
-    Family family = families.get(name);
     if (family != null && family.kind != e.kind()) {
       throw new SampleRejected(SampleRejected.TYPE_CONFLICT, "metric " + name + " is a " + family.kind.wireName()
           + ", this sample is a " + e.kind().wireName());
     }
-    Entry held = family == null ? null : family.series.get(labels);
     if (held != null) {
       if (e.timestamp() < held.timestamp) {
         throw new SampleRejected(SampleRejected.OUT_OF_ORDER, "sample of " + name + labels + " at " + e.timestamp()
@@ -154,7 +267,11 @@ final class SeriesStore {
       family = new Family(name, e.kind(), help, unit(name, e.unit()));
       families.put(name, family);
     }
-    if (family.series.put(labels, new Entry(point, e.timestamp(), partition, instanceKey)) == null) {
+    if (held != null) {
+      // The probe still holds this sample's key: replace in place, keeping the held key and instance key.
+      family.series.put(probe, new Entry(point, e.timestamp(), partition, held.instanceKey));
+    } else if (family.series.put(probe.fill(e).copy(), new Entry(point, e.timestamp(), partition,
+        e.source().instanceKey())) == null) {
       size++;
     }
     return Outcome.ACCEPTED;
@@ -268,6 +385,24 @@ final class SeriesStore {
    * The name client_java takes: counters without {@code _total} (the writers append it; a counter
    * sent as {@code orders_total} and one sent as {@code orders} are the same metric).
    */
+  /** Names in {@code cache} (per kind) were validated before; the cache is bounded. */
+  private static String exposedName(String name, MetricKind kind, HashMap<String, String>[] cache)
+      throws SampleRejected {
+    HashMap<String, String> names = cache[kind.ordinal()];
+    if (names == null) {
+      names = cache[kind.ordinal()] = new HashMap<>();
+    }
+    String exposed = names.get(name);
+    if (exposed == null) {
+      exposed = exposedName(name, kind);
+      if (names.size() >= MAX_CACHED_NAMES) {
+        names.clear();
+      }
+      names.put(name, exposed);
+    }
+    return exposed;
+  }
+
   static String exposedName(String name, MetricKind kind) throws SampleRejected {
     if (!PrometheusNaming.isValidLegacyMetricName(name)) {
       throw new SampleRejected(SampleRejected.INVALID_NAME, "metric name '" + name + "' is not a valid Prometheus name");

@@ -158,4 +158,48 @@ class SeriesStoreTest {
     assertThat(store.dropPartitions(Set.of(2))).isEqualTo(1);
     assertThat(text()).contains("shop-1").doesNotContain("shop-2");
   }
+
+  @Test
+  void labelOrderDoesNotMakeANewSeriesAndAReplacementKeepsTheHeldLabels() throws Exception {
+    Map<String, String> ab = new java.util.LinkedHashMap<>();
+    ab.put("method", "card");
+    ab.put("currency", "EUR");
+    Map<String, String> ba = new java.util.LinkedHashMap<>();
+    ba.put("currency", "EUR");
+    ba.put("method", "card");
+    store.ingest(counter("shop-1", "orders_total", T0, 1, ab), 0);
+    io.prometheus.metrics.model.snapshots.Labels first = store.snapshots().get(0).getDataPoints().get(0).getLabels();
+
+    assertThat(store.ingest(counter("shop-1", "orders", T0 + 10, 2, ba), 0)).isEqualTo(SeriesStore.Outcome.ACCEPTED);
+
+    assertThat(store.size()).isEqualTo(1);
+    assertThat((Object) store.snapshots().get(0).getDataPoints().get(0).getLabels()).isSameAs(first);
+    assertThat(text()).contains("orders_total{currency=\"EUR\",instance=\"shop-1\",method=\"card\",service=\"shop\"} 2.0");
+  }
+
+  @Test
+  void aUserLabelClashingWithItsExportedNameIsRefusedEveryTime() throws Exception {
+    Map<String, String> both = Map.of("service", "x", "exported_service", "x");
+    for (int i = 0; i < 2; i++) {
+      long ts = T0 + i;
+      assertThatThrownBy(() -> store.ingest(counter("shop-1", "orders", ts, 1, both), 0))
+          .isInstanceOfSatisfying(SampleRejected.class, e -> assertThat(e.reason()).isEqualTo(SampleRejected.INVALID_NAME));
+    }
+    store.ingest(counter("shop-1", "orders", T0, 1, Map.of("service", "x")), 0);
+    assertThat(store.ingest(counter("shop-1", "orders", T0 + 5, 2, Map.of("exported_service", "x")), 0))
+        .as("the same exposed series").isEqualTo(SeriesStore.Outcome.ACCEPTED);
+    assertThat(store.size()).isEqualTo(1);
+  }
+
+  @Test
+  void seriesOfDifferentInstancesOrLabelValuesStayApart() throws Exception {
+    store.ingest(counter("shop-1", "orders", T0, 1, Map.of("m", "a")), 0);
+    store.ingest(counter("shop-2", "orders", T0, 2, Map.of("m", "a")), 0);
+    store.ingest(counter("shop-1", "orders", T0, 3, Map.of("m", "b")), 0);
+    store.ingest(counter("shop-1", "orders", T0 + 1, 4, Map.of("m", "a")), 0);
+    assertThat(store.size()).isEqualTo(3);
+    assertThat(text()).contains("orders_total{instance=\"shop-1\",m=\"a\",service=\"shop\"} 4.0",
+        "orders_total{instance=\"shop-2\",m=\"a\",service=\"shop\"} 2.0",
+        "orders_total{instance=\"shop-1\",m=\"b\",service=\"shop\"} 3.0");
+  }
 }

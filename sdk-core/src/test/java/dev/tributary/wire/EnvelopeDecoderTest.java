@@ -1,0 +1,109 @@
+package dev.tributary.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tributary.wire.EnvelopeException.Reason;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@link EnvelopeCodec.Decoder}: the same envelopes as {@link EnvelopeCodec#decode}, with shared strings. */
+class EnvelopeDecoderTest {
+  private final EnvelopeCodec codec = EnvelopeCodec.create();
+  private final EnvelopeCodec.Decoder decoder = codec.newDecoder();
+
+  @Test
+  void everyGoldenExampleDecodesToWhatThePlainDecodeReturnsAlsoWhenReused() throws Exception {
+    for (int pass = 0; pass < 3; pass++) {
+      for (String name : Golden.names()) {
+        byte[] golden = Golden.bytes(name);
+        assertThat(decoder.decode(golden)).as(name + ", pass " + pass).isEqualTo(codec.decode(golden));
+      }
+    }
+  }
+
+  @Test
+  void repeatedIdentifiersAreTheSameStringsAndTheSameSource() throws Exception {
+    MetricEnvelope a = (MetricEnvelope) decoder.decode(codec.encode(counter("pod-1", "/a", 1000, 1)));
+    MetricEnvelope b = (MetricEnvelope) decoder.decode(codec.encode(counter("pod-1", "/a", 2000, 2)));
+
+    assertThat(b).isEqualTo(counter("pod-1", "/a", 2000, 2));
+    assertThat(b.source()).isSameAs(a.source());
+    assertThat(b.name()).isSameAs(a.name());
+    assertThat(b.help()).isSameAs(a.help());
+    assertThat(b.stream()).isSameAs(a.stream());
+    assertThat(b.labels().get("route")).isSameAs(a.labels().get("route"));
+    assertThat(b.labels().keySet().iterator().next()).isSameAs(a.labels().keySet().iterator().next());
+  }
+
+  @Test
+  void aNewSenderOrTimestampIsNotMistakenForThePreviousOne() throws Exception {
+    List<MetricEnvelope> sent = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) { // more distinct values than the table has slots
+      sent.add(counter("pod-" + (i % 3), "/route-" + i, 1_700_000_000_000L + (i / 7) * 1000L, i));
+    }
+    for (MetricEnvelope e : sent) {
+      assertThat(decoder.decode(codec.encode(e))).isEqualTo(e);
+    }
+  }
+
+  @Test
+  void rejectionsAreTheSameAndDoNotSpoilTheNextRecord() throws Exception {
+    String header = "\"@timestamp\":\"2026-11-23T10:15:30.123Z\",\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\","
+        + "\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":3},\"service\":{\"name\":\"svc\",\"node\":{\"name\":\"i-1\"}}";
+    String good = "{" + header + ",\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\","
+        + "\"value\":1},\"labels\":{\"a\":\"x\",\"b\":null}}";
+    List<String> bad = List.of(
+        "not json",
+        "{" + header.replace("2026-11-23T10:15:30.123Z", "yesterday") + "}",
+        "{" + header + ",\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":1},"
+            + "\"labels\":{\"a\":3}}",
+        "{" + header + ",\"metric\":{\"name\":7,\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":1}}",
+        "{" + header.replace("\"1.0\"", "\"2.0\"") + "}");
+    for (String json : bad) {
+      byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+      EnvelopeException expected = catchRejection(() -> codec.decode(bytes));
+      assertThatThrownBy(() -> decoder.decode(bytes)).as(json)
+          .isInstanceOfSatisfying(EnvelopeException.class, e -> {
+            assertThat(e.reason()).isEqualTo(expected.reason());
+            assertThat(e.getMessage()).isEqualTo(expected.getMessage());
+          });
+      byte[] ok = good.getBytes(StandardCharsets.UTF_8);
+      assertThat(decoder.decode(ok)).isEqualTo(codec.decode(ok));
+    }
+    assertThatThrownBy(() -> decoder.decode(new byte[0]))
+        .isInstanceOfSatisfying(EnvelopeException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_JSON));
+  }
+
+  @Test
+  void stringsTooLongToCacheAndEscapedStringsAreReadExactly() throws Exception {
+    String longValue = "v".repeat(DecodeCache.MAX_CACHED_LENGTH + 1);
+    MetricEnvelope e = new MetricEnvelope(1000, new Source("s\"q", "i\u00e9-1", null, null, "r"), "metrics", 1,
+        "up", MetricEnvelope.MetricKind.GAUGE, "h\\elp \u2603", null, 0, Map.of("long", longValue, "esc", "a\nb"), 1,
+        null, null);
+    assertThat(decoder.decode(codec.encode(e))).isEqualTo(e);
+    assertThat(decoder.decode(codec.encode(e))).isEqualTo(e);
+  }
+
+  private static MetricEnvelope counter(String instance, String route, long timestamp, long seq) {
+    return new MetricEnvelope(timestamp, new Source("shop", instance, "1.0", "prod", "run-" + instance), "metrics", seq,
+        "orders_total", MetricEnvelope.MetricKind.COUNTER, "Orders", null, 1_600_000_000_000L, Map.of("route", route),
+        seq * 1.5, null, null);
+  }
+
+  private interface Decode {
+    Envelope run() throws EnvelopeException;
+  }
+
+  private static EnvelopeException catchRejection(Decode d) {
+    try {
+      d.run();
+    } catch (EnvelopeException e) {
+      return e;
+    }
+    throw new AssertionError("expected a rejection");
+  }
+}
