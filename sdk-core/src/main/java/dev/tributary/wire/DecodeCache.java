@@ -2,6 +2,7 @@ package dev.tributary.wire;
 
 import com.fasterxml.jackson.core.JsonParser;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -103,6 +104,91 @@ final class DecodeCache {
       lastTimestamp = millis;
     }
     return millis;
+  }
+
+  // The same for MetricScanner, which reads ASCII bytes.
+  private final String[] byteTable = new String[SLOTS];
+  private final byte[][] byteKeys = new byte[SLOTS][];
+  private final byte[] lastTimestampBytes = new byte[MAX_CACHED_LENGTH];
+  private int lastTimestampBytesLength = -1;
+  private long lastTimestampOfBytes;
+  private final byte[] lastStartBytes = new byte[MAX_CACHED_LENGTH];
+  private int lastStartBytesLength = -1;
+  private long lastStartOfBytes;
+  private MetricScanner scanner;
+
+  /** The string of ASCII bytes {@code buf[off, off + len)}, from the table when it is short. */
+  String lookup(byte[] buf, int off, int len) {
+    if (len > MAX_CACHED_LENGTH) {
+      return new String(buf, off, len, StandardCharsets.ISO_8859_1);
+    }
+    int h = len;
+    if (len <= 16) {
+      for (int i = off, end = off + len; i < end; i++) {
+        h = 31 * h + buf[i];
+      }
+    } else {
+      for (int i = off, end = off + 8; i < end; i++) {
+        h = 31 * h + buf[i];
+      }
+      for (int i = off + len - 8, end = off + len; i < end; i++) {
+        h = 31 * h + buf[i];
+      }
+    }
+    h *= 0x9E3779B9;
+    int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
+    byte[] held = byteKeys[slot];
+    if (held != null && held.length == len && same(held, buf, off, len)) {
+      return byteTable[slot];
+    }
+    String s = new String(buf, off, len, StandardCharsets.ISO_8859_1);
+    byteTable[slot] = s;
+    byteKeys[slot] = Arrays.copyOfRange(buf, off, off + len);
+    return s;
+  }
+
+  /** A plain loop: for identifiers a few bytes long it beats {@link Arrays#equals}' set-up. */
+  private static boolean same(byte[] held, byte[] buf, int off, int len) {
+    for (int i = 0; i < len; i++) {
+      if (held[i] != buf[off + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@link #timestamp(JsonParser, boolean)} for ASCII bytes.
+   *
+   * @throws IllegalArgumentException if the text is not a timestamp
+   */
+  long timestamp(byte[] buf, int off, int len, boolean start) {
+    if (len > MAX_CACHED_LENGTH) {
+      return Timestamps.parse(new String(buf, off, len, StandardCharsets.ISO_8859_1));
+    }
+    byte[] last = start ? lastStartBytes : lastTimestampBytes;
+    int lastLength = start ? lastStartBytesLength : lastTimestampBytesLength;
+    if (len == lastLength && same(last, buf, off, len)) {
+      return start ? lastStartOfBytes : lastTimestampOfBytes;
+    }
+    long millis = Timestamps.parse(new String(buf, off, len, StandardCharsets.ISO_8859_1));
+    System.arraycopy(buf, off, last, 0, len);
+    if (start) {
+      lastStartBytesLength = len;
+      lastStartOfBytes = millis;
+    } else {
+      lastTimestampBytesLength = len;
+      lastTimestampOfBytes = millis;
+    }
+    return millis;
+  }
+
+  /** The byte-level reader of metric envelopes that shares this cache. */
+  MetricScanner scanner() {
+    if (scanner == null) {
+      scanner = new MetricScanner(this);
+    }
+    return scanner;
   }
 
   private Source lastSource;

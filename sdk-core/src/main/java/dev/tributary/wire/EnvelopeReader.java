@@ -16,22 +16,22 @@ import java.util.Map;
  * are skipped; the type-specific parts are collected and checked once the object is complete.
  */
 final class EnvelopeReader {
-  // Header
-  private long timestamp = Long.MIN_VALUE;
-  private String schema;
-  private String type;
-  private String run;
-  private String stream;
-  private long seq = -1;
-  private String service;
-  private String instance;
-  private String version;
-  private String environment;
+  // Header (the fields MetricScanner fills are package-private)
+  long timestamp = Long.MIN_VALUE;
+  String schema;
+  String type;
+  String run;
+  String stream;
+  long seq = -1;
+  String service;
+  String instance;
+  String version;
+  String environment;
   // Shared
   private String correlationId;
   private String traceId;
   private String spanId;
-  private Map<String, String> labels;
+  Map<String, String> labels;
   // Log
   private String level;
   private String logger;
@@ -52,17 +52,17 @@ final class EnvelopeReader {
   private String entityId;
   private Map<String, Object> attributes;
   // Metric
-  private String metricName;
-  private String metricType;
-  private String help;
-  private String unit;
-  private long start = Long.MIN_VALUE;
-  private double value = Double.NaN;
-  private boolean hasValue;
-  private long count = -1;
-  private double sum = Double.NaN;
-  private List<MetricEnvelope.Bucket> buckets;
-  private List<MetricEnvelope.Quantile> quantiles;
+  String metricName;
+  String metricType;
+  String help;
+  String unit;
+  long start = Long.MIN_VALUE;
+  double value = Double.NaN;
+  boolean hasValue;
+  long count = -1;
+  double sum = Double.NaN;
+  List<MetricEnvelope.Bucket> buckets;
+  List<MetricEnvelope.Quantile> quantiles;
   // Health
   private String status;
   private long started = Long.MIN_VALUE;
@@ -72,8 +72,7 @@ final class EnvelopeReader {
 
   /** Shares repeated strings between records, or {@code null} for a one-off decode. */
   private final DecodeCache cache;
-
-  private EnvelopeReader(DecodeCache cache) {
+  EnvelopeReader(DecodeCache cache) {
     this.cache = cache;
   }
 
@@ -83,10 +82,17 @@ final class EnvelopeReader {
 
   /**
    * Reads one envelope; with a {@link DecodeCache}, identifiers (header, metric and label strings)
-   * come from the cache and the result is equal to what a read without one returns.
+   * come from the cache, a metric envelope in plain JSON is read by the cache's {@link MetricScanner}
+   * (anything it declines by Jackson), and the result is equal to what a read without one returns.
    */
   static Envelope read(JsonFactory json, byte[] bytes, int offset, int length, DecodeCache cache)
       throws EnvelopeException {
+    if (cache != null) {
+      EnvelopeReader fast = new EnvelopeReader(cache);
+      if (cache.scanner().scan(fast, bytes, offset, length)) {
+        return fast.build();
+      }
+    }
     EnvelopeReader r = new EnvelopeReader(cache);
     try (JsonParser p = json.createParser(bytes, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {

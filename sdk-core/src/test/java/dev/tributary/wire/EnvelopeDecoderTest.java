@@ -88,6 +88,107 @@ class EnvelopeDecoderTest {
     assertThat(decoder.decode(codec.encode(e))).isEqualTo(e);
   }
 
+  @Test
+  void plainMetricEnvelopesTakeTheByteLevelPathAndOthersAreDeclined() throws Exception {
+    DecodeCache cache = new DecodeCache();
+    for (String name : Golden.names()) {
+      byte[] golden = Golden.bytes(name);
+      boolean scanned = cache.scanner().scan(new EnvelopeReader(cache), golden, 0, golden.length);
+      assertThat(scanned).as(name).isEqualTo(name.startsWith("metric-"));
+    }
+    byte[] escaped = codec.encode(new MetricEnvelope(1000, new Source("s", "i", null, null, "r"), "metrics", 1, "up",
+        MetricEnvelope.MetricKind.GAUGE, "a \"quoted\" help", null, 0, Map.of(), 1, null, null));
+    assertThat(cache.scanner().scan(new EnvelopeReader(cache), escaped, 0, escaped.length)).isFalse();
+  }
+
+  /**
+   * Differential test of the byte-level path: every prefix of every metric example, and every
+   * example with one byte replaced by a troublesome one, decodes to the same envelope, or fails with
+   * the same reason and message, as the plain Jackson decode.
+   */
+  @Test
+  void truncatedAndMutatedMetricRecordsGiveTheSameOutcomeAsThePlainDecode() throws Exception {
+    byte[] replacements = " \"{}[],:0-.eE+nx\\\u0001".getBytes(StandardCharsets.ISO_8859_1);
+    int compared = 0;
+    for (String name : Golden.names()) {
+      if (!name.startsWith("metric-")) {
+        continue;
+      }
+      byte[] golden = Golden.bytes(name);
+      for (int len = 0; len <= golden.length; len++) {
+        assertSameOutcome(java.util.Arrays.copyOf(golden, len));
+        compared++;
+      }
+      for (int at = 0; at < golden.length; at++) {
+        for (byte r : replacements) {
+          byte[] mutated = golden.clone();
+          mutated[at] = r;
+          assertSameOutcome(mutated);
+          compared++;
+        }
+        byte[] nonAscii = golden.clone();
+        nonAscii[at] = (byte) 0xC3;
+        assertSameOutcome(nonAscii);
+      }
+    }
+    assertThat(compared).isGreaterThan(10_000);
+  }
+
+  @Test
+  void unusualButValidMetricJsonReadsTheSame() throws Exception {
+    String header = "\"@timestamp\":\"2026-11-23T10:15:30.123Z\",\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\","
+        + "\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":3,\"extra\":[1,{\"a\":[true,false,null]}]},"
+        + "\"service\":{\"name\":\"svc\",\"version\":null,\"node\":{\"name\":\"i-1\",\"x\":1}},\"zz\":{}";
+    List<String> bodies = List.of(
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":-0}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00Z\",\"value\":1.5e-3}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":\"-Inf\"}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":123456789012345678}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":1234567890123456789}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":0.1E+400}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":1,\"value\":2}",
+        "\"metric\":{\"name\":\"h\",\"type\":\"histogram\",\"start\":\"2026-11-23T10:00:00.000Z\",\"count\":3,"
+            + "\"sum\":1,\"buckets\":[]}",
+        "\"metric\":{\"name\":\"h\",\"type\":\"histogram\",\"start\":\"2026-11-23T10:00:00.000Z\",\"count\":3,"
+            + "\"sum\":1,\"buckets\":[ {\"le\":\"+Inf\", \"count\":3 ,\"x\":[]} ]}",
+        "\"metric\":{\"name\":\"s\",\"type\":\"summary\",\"start\":\"2026-11-23T10:00:00.000Z\",\"count\":3,"
+            + "\"sum\":1,\"quantiles\":[{\"quantile\":0.5,\"value\":\"NaN\"},{\"quantile\":1,\"value\":2}]}",
+        "\"metric\":{\"name\":\"s\",\"type\":\"summary\",\"start\":\"2026-11-23T10:00:00.000Z\",\"count\":3,"
+            + "\"sum\":1,\"quantiles\":[{\"quantile\":1.5,\"value\":1}]}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":null,\"value\":1}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":1},"
+            + "\"labels\":{},\"labels\":{\"a\":\"1\",\"b\":null,\"c\":\"\"}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":1},"
+            + "\"labels\":{\"a\":1}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":1},"
+            + "\"trace\":{\"id\":\"t\"}");
+    for (String body : bodies) {
+      for (String json : List.of("{" + header + "," + body + "}", " {\n\t" + header.replace(",", " ,\r\n ")
+          .replace(":", " : ") + " , " + body + " } trailing")) {
+        assertSameOutcome(json.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private void assertSameOutcome(byte[] bytes) {
+    String what = new String(bytes, StandardCharsets.ISO_8859_1);
+    Object expected;
+    try {
+      expected = codec.decode(bytes);
+    } catch (EnvelopeException e) {
+      expected = e.reason() + ": " + e.getMessage();
+    }
+    Object actual;
+    try {
+      actual = decoder.decode(bytes);
+    } catch (EnvelopeException e) {
+      actual = e.reason() + ": " + e.getMessage();
+    } catch (RuntimeException e) {
+      throw new AssertionError("the decoder threw " + e + " on " + what, e);
+    }
+    assertThat(actual).as(what).isEqualTo(expected);
+  }
+
   private static MetricEnvelope counter(String instance, String route, long timestamp, long seq) {
     return new MetricEnvelope(timestamp, new Source("shop", instance, "1.0", "prod", "run-" + instance), "metrics", seq,
         "orders_total", MetricEnvelope.MetricKind.COUNTER, "Orders", null, 1_600_000_000_000L, Map.of("route", route),
