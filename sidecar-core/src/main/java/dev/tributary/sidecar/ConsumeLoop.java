@@ -39,10 +39,19 @@ import org.slf4j.LoggerFactory;
  *   <li><b>The thread survives anything</b>: a handler that throws is counted
  *       ({@code tributary_sidecar_batch_errors_total}), logged, and the batch is retried after a
  *       back-off from the same offsets; a failing poll is counted and retried too.</li>
+ *   <li><b>No batch blocks the loop for ever, none is lost</b>: after {@code maxBatchAttempts}
+ *       (default {@value #DEFAULT_MAX_BATCH_ATTEMPTS}) failed attempts at a batch starting at the
+ *       same offsets, its records go to {@code <topic>.dlq} with reason {@value #HANDLER_FAILED}
+ *       and the last exception, are counted in {@code tributary_sidecar_records_failed_total} and
+ *       {@code ..._dead_lettered_total}, and the loop goes on after them. Only once the dead-letter
+ *       writes are acknowledged: while they fail, the batch is retried (and dead-lettered again),
+ *       never skipped.</li>
  *   <li><b>Back-pressure</b>: the handler pauses and resumes partitions through
  *       {@link ConsumerControl}; the loop keeps polling so group membership stays alive.</li>
  *   <li><b>Liveness</b> ({@link #isAlive()}) is "the thread runs"; <b>readiness</b>
- *       ({@link #isReady()}) is "caught up to the end offsets seen at the first assignment".</li>
+ *       ({@link #isReady()}) is "caught up to the end offsets seen at start": of every partition
+ *       assigned until then; it stays through orderly rebalances and is lost with lost partitions
+ *       (see {@link CatchUp}).</li>
  *   <li><b>Shutdown</b> ({@link #close()}) wakes the consumer up, lets the current batch finish,
  *       commits, leaves the group, all within the shutdown timeout.</li>
  * </ul>
@@ -52,6 +61,12 @@ public final class ConsumeLoop implements AutoCloseable {
   public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(200);
   /** Default bound on {@link #close()}: 10 s. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+  /** Default number of failed attempts at one batch before its records are dead-lettered: {@value}. */
+  public static final int DEFAULT_MAX_BATCH_ATTEMPTS = 5;
+  /** The dead-letter reason of records whose batch the handler failed on every attempt: {@value}. */
+  public static final String HANDLER_FAILED = "handler_failed";
+  /** How long a give-up waits for its dead-letter writes to be acknowledged. */
+  static final Duration DEAD_LETTER_ACK_TIMEOUT = Duration.ofSeconds(10);
   /** Default longest time between asynchronous offset commits: 1 s. */
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
   /** First back-off after a failed batch or poll; doubles up to {@link #MAX_BACKOFF}. */
@@ -69,6 +84,13 @@ public final class ConsumeLoop implements AutoCloseable {
   private final Duration pollTimeout;
   private final Duration shutdownTimeout;
   private final long commitIntervalNanos;
+  private final int maxBatchAttempts;
+  private final String bootstrapServers;
+  private final Map<String, Object> kafkaProperties;
+  private DeadLetterWriter deadLetters; // given, or created at the first give-up; consume thread only
+  private final boolean ownsDeadLetters;
+  /** Per partition, the first offset of the last failed batch and how often a batch from there failed. */
+  private final Map<TopicPartition, long[]> failures = new HashMap<>();
   private final String threadName;
   private final CatchUp catchUp = new CatchUp();
   /** Wrong credentials or an untrusted broker certificate: one ERROR, not a warning per retry. */
@@ -94,6 +116,11 @@ public final class ConsumeLoop implements AutoCloseable {
     this.pollTimeout = b.pollTimeout;
     this.shutdownTimeout = b.shutdownTimeout;
     this.commitIntervalNanos = b.commitInterval.toNanos();
+    this.maxBatchAttempts = b.maxBatchAttempts;
+    this.bootstrapServers = b.bootstrapServers;
+    this.kafkaProperties = b.kafkaProperties;
+    this.deadLetters = b.deadLetters;
+    this.ownsDeadLetters = b.deadLetters == null;
     this.threadName = b.threadName;
   }
 
@@ -125,7 +152,11 @@ public final class ConsumeLoop implements AutoCloseable {
     return t != null && t.isAlive() && !closed;
   }
 
-  /** Whether the loop has caught up to the end offsets seen at its first assignment: {@code /ready}. */
+  /**
+   * Whether the loop has caught up to the end offsets seen at start, and runs: {@code /ready}. Not
+   * ready again after losing its partitions (out of the group) until it has caught up on the next
+   * assignment; see {@link CatchUp}.
+   */
   public boolean isReady() {
     return catchUp.isReady() && isAlive();
   }
@@ -163,11 +194,20 @@ public final class ConsumeLoop implements AutoCloseable {
         try {
           done = handler.handle(records, control);
           backoffMillis = MIN_BACKOFF.toMillis();
+          if (!failures.isEmpty()) {
+            records.partitions().forEach(failures::remove); // those partitions got past their failure
+          }
         } catch (WakeupException | InterruptException e) {
           throw e;
-        } catch (Throwable e) { // the worker survives anything; the batch is retried
+        } catch (Throwable e) { // the worker survives anything; the batch is retried, then dead-lettered
           metrics.batchFailed();
-          LOG.error("processing a batch of {} records failed; retrying in {} ms", records.count(), backoffMillis, e);
+          int attempts = countFailure(records);
+          if (attempts >= maxBatchAttempts && deadLetter(records, e, attempts)) {
+            backoffMillis = MIN_BACKOFF.toMillis();
+            continue;
+          }
+          LOG.error("processing a batch of {} records failed (attempt {} of {}); retrying in {} ms", records.count(),
+              attempts, maxBatchAttempts, backoffMillis, e);
           rewind(records);
           backOff(backoffMillis);
           backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
@@ -208,6 +248,72 @@ public final class ConsumeLoop implements AutoCloseable {
         LOG.warn("async offset commit failed (the next commit covers it): {}", exception.toString());
       }
     });
+  }
+
+  /**
+   * Counts a failed attempt at {@code records}: per partition, a batch starting where the last failed
+   * one started is another attempt at it. @return the attempts at this batch (its worst partition's)
+   */
+  private int countFailure(ConsumerRecords<byte[], byte[]> records) {
+    int attempts = 0;
+    for (TopicPartition tp : records.partitions()) {
+      long first = records.records(tp).get(0).offset();
+      long[] f = failures.get(tp);
+      if (f == null || f[0] != first) {
+        f = new long[] {first, 0};
+        failures.put(tp, f);
+      }
+      f[1]++;
+      attempts = (int) Math.max(attempts, f[1]);
+    }
+    return attempts;
+  }
+
+  /**
+   * Gives up on a batch: writes its records to their dead-letter topics and, once that is
+   * acknowledged, counts them and leaves the consumer positioned after them. A partition's offsets
+   * past the batch are committed only if the handler's last returned offset had reached the batch
+   * (so it holds no earlier record of that partition); otherwise the handler's next returned offsets
+   * cover them.
+   *
+   * @return {@code false} if the dead-letter writes were not all acknowledged: retry the batch
+   */
+  private boolean deadLetter(ConsumerRecords<byte[], byte[]> records, Throwable cause, int attempts) {
+    if (records.isEmpty()) {
+      return false; // nothing to set aside: a handler failing on an empty poll is retried
+    }
+    if (deadLetters == null) {
+      deadLetters = DeadLetterWriter.create(bootstrapServers, kafkaProperties, metrics);
+    }
+    String error = "processing the batch failed " + attempts + " times, last with " + cause;
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      deadLetters.write(record, HANDLER_FAILED, error);
+    }
+    if (!deadLetters.awaitPending(DEAD_LETTER_ACK_TIMEOUT)) {
+      LOG.error("giving up on a batch of {} records after {} attempts, but writing them to the dead-letter topic "
+          + "failed; retrying the batch", records.count(), attempts, cause);
+      return false;
+    }
+    Map<TopicPartition, OffsetAndMetadata> past = new HashMap<>();
+    for (TopicPartition tp : records.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+      list.forEach(r -> metrics.failed(tp.topic(), HANDLER_FAILED));
+      OffsetAndMetadata returned = latest.get(tp);
+      if (returned != null && returned.offset() >= list.get(0).offset()) {
+        past.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+      }
+      failures.remove(tp);
+    }
+    LOG.error("gave up on a batch of {} records ({}) after {} attempts: written to the dead-letter topic with reason {}",
+        records.count(), firstOffsets(records), attempts, HANDLER_FAILED, cause);
+    commitAsync(past);
+    return true;
+  }
+
+  private static Map<TopicPartition, Long> firstOffsets(ConsumerRecords<byte[], byte[]> records) {
+    Map<TopicPartition, Long> first = new HashMap<>();
+    records.partitions().forEach(tp -> first.put(tp, records.records(tp).get(0).offset()));
+    return first;
   }
 
   private void commitSync(Collection<TopicPartition> partitions) {
@@ -272,6 +378,9 @@ public final class ConsumeLoop implements AutoCloseable {
     } catch (Throwable e) {
       LOG.warn("closing the consumer failed: {}", e.toString());
     }
+    if (ownsDeadLetters && deadLetters != null) {
+      deadLetters.close();
+    }
     LOG.info("consume loop stopped");
   }
 
@@ -321,6 +430,7 @@ public final class ConsumeLoop implements AutoCloseable {
         LOG.error("handler failed on revocation of {}", partitions, e);
       }
       commitSync(partitions);
+      partitions.forEach(failures::remove);
       forget(partitions);
       LOG.info("partitions revoked: {}", partitions);
     }
@@ -334,13 +444,15 @@ public final class ConsumeLoop implements AutoCloseable {
       }
       partitions.forEach(latest::remove);
       partitions.forEach(uncommitted::remove);
+      partitions.forEach(failures::remove);
       forget(partitions);
+      catchUp.lost(partitions);
       LOG.warn("partitions lost: {}", partitions);
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      catchUp.assigned();
+      catchUp.assigned(partitions);
       metrics.assignedPartitions(consumer.assignment().size());
       try {
         handler.onPartitionsAssigned(partitions, control);
@@ -415,6 +527,8 @@ public final class ConsumeLoop implements AutoCloseable {
     private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
+    private int maxBatchAttempts = DEFAULT_MAX_BATCH_ATTEMPTS;
+    private DeadLetterWriter deadLetters;
     private String threadName = "tributary-consume";
     private String assignor;
 
@@ -506,6 +620,27 @@ public final class ConsumeLoop implements AutoCloseable {
         throw new IllegalArgumentException("commitInterval must not be negative");
       }
       this.commitInterval = commitInterval;
+      return this;
+    }
+
+    /**
+     * Failed attempts at one batch before its records are dead-lettered; default
+     * {@link #DEFAULT_MAX_BATCH_ATTEMPTS}.
+     */
+    public Builder maxBatchAttempts(int maxBatchAttempts) {
+      if (maxBatchAttempts < 1) {
+        throw new IllegalArgumentException("maxBatchAttempts must be at least 1");
+      }
+      this.maxBatchAttempts = maxBatchAttempts;
+      return this;
+    }
+
+    /**
+     * Where records of batches given up on go (the sidecar's own writer; it stays the caller's to
+     * close). Default: a writer the loop creates at its first give-up and closes at shutdown.
+     */
+    public Builder deadLetters(DeadLetterWriter deadLetters) {
+      this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
       return this;
     }
 

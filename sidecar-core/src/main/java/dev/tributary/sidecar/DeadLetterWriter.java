@@ -50,6 +50,8 @@ public final class DeadLetterWriter implements AutoCloseable {
   private final Producer<byte[], byte[]> producer;
   private final SidecarMetrics metrics;
   private final List<Future<RecordMetadata>> pending = new ArrayList<>();
+  /** A write since the last {@link #awaitPending} failed before it reached the producer. */
+  private boolean failedToSend;
 
   private DeadLetterWriter(Producer<byte[], byte[]> producer, SidecarMetrics metrics) {
     this.producer = producer;
@@ -129,6 +131,7 @@ public final class DeadLetterWriter implements AutoCloseable {
       }));
     } catch (RuntimeException e) {
       // Metadata or buffer space not available within max.block.ms, or the producer is closed.
+      failedToSend = true;
       metrics.deadLetterFailed(record.topic());
       LOG.warn("dead-letter write of {} to {} failed: {}", origin(record), dlq, e.toString());
     }
@@ -138,11 +141,13 @@ public final class DeadLetterWriter implements AutoCloseable {
    * Waits until the writes so far are acknowledged or failed, at most {@code timeout}. Call it
    * before committing the offsets of dead-lettered records.
    *
-   * @return {@code true} if all were acknowledged in time (failures are counted either way)
+   * @return {@code true} if all writes since the last call were acknowledged in time (failures are
+   *     counted either way)
    */
   public boolean awaitPending(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    boolean allDone = true;
+    boolean allDone = !failedToSend;
+    failedToSend = false;
     for (Future<RecordMetadata> f : pending) {
       try {
         f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -159,6 +159,102 @@ class ConsumeLoopTest {
     }
   }
 
+  /** Decodes envelopes and throws on every batch holding one with {@code seq == poisonSeq}. */
+  static final class FailingOnSeqHandler implements RecordHandler {
+    final List<Long> handled = new CopyOnWriteArrayList<>();
+    final long poisonSeq;
+
+    FailingOnSeqHandler(long poisonSeq) {
+      this.poisonSeq = poisonSeq;
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> handle(ConsumerRecords<byte[], byte[]> records, ConsumerControl control)
+        throws Exception {
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        if (CODEC.decode(r.value()).seq() == poisonSeq) {
+          throw new IllegalStateException("cannot index seq " + poisonSeq);
+        }
+      }
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        handled.add(CODEC.decode(r.value()).seq());
+      }
+      return RecordHandler.processedThrough(records);
+    }
+  }
+
+  @Test
+  void aBatchThatKeepsFailingIsDeadLetteredWithTheReasonCountedAndTheLoopMovesOn() throws Exception {
+    String topic = "stuck.events";
+    KAFKA.broker().createTopic(topic, 1);
+    produce(topic, List.of(new ProducerRecord<>(topic, metric(1)), new ProducerRecord<>(topic, metric(2)),
+        new ProducerRecord<>(topic, metric(3))));
+    SidecarMetrics metrics = SidecarMetrics.create();
+    FailingOnSeqHandler handler = new FailingOnSeqHandler(2);
+    try (ConsumeLoop loop = ConsumeLoop.builder().bootstrapServers(KAFKA.broker().bootstrapServers())
+        .groupId("stuck-test").topics(List.of(topic)).handler(handler).metrics(metrics).maxBatchAttempts(3)
+        .kafkaProperties(Map.of("max.poll.records", 1)).build().start()) { // a batch is one record
+      await().atMost(Duration.ofSeconds(30)).until(() -> handler.handled.size() == 2);
+      assertThat(handler.handled).containsExactly(1L, 3L);
+      assertThat(loop.isAlive()).isTrue();
+
+      List<ConsumerRecord<String, String>> dead = KAFKA.broker().reader().records(topic + ".dlq", 1, Duration.ofSeconds(30));
+      assertThat(dead).hasSize(1);
+      assertThat(headers(dead.get(0))).containsExactly(
+          Map.entry(WireHeaders.DLQ_REASON, "handler_failed"),
+          Map.entry(WireHeaders.DLQ_ERROR,
+              "processing the batch failed 3 times, last with java.lang.IllegalStateException: cannot index seq 2"),
+          Map.entry(WireHeaders.DLQ_ORIGIN, "stuck.events-0@1"));
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape(metrics))
+          .contains("tributary_sidecar_batch_errors_total 3.0")
+          .contains("tributary_sidecar_records_failed_total{reason=\"handler_failed\",topic=\"stuck.events\"} 1.0")
+          .contains("tributary_sidecar_records_dead_lettered_total{reason=\"handler_failed\",topic=\"stuck.events\"} 1.0"));
+    }
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        Map.of("bootstrap.servers", KAFKA.broker().bootstrapServers()))) {
+      assertThat(admin.listConsumerGroupOffsets("stuck-test").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS))
+          .containsEntry(new TopicPartition(topic, 0), new OffsetAndMetadata(3));
+    }
+  }
+
+  @Test
+  void aBatchIsNotSkippedWhileItsDeadLetterWritesFail() {
+    String topic = "stuck-dlq-down.events";
+    KAFKA.broker().createTopic(topic, 1);
+    produce(topic, List.of(new ProducerRecord<>(topic, metric(1)), new ProducerRecord<>(topic, metric(2)),
+        new ProducerRecord<>(topic, metric(3))));
+    SidecarMetrics metrics = SidecarMetrics.create();
+    java.util.concurrent.atomic.AtomicBoolean dlqDown = new java.util.concurrent.atomic.AtomicBoolean(true);
+    org.apache.kafka.clients.producer.MockProducer<byte[], byte[]> producer =
+        new org.apache.kafka.clients.producer.MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+          @Override
+          public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+              ProducerRecord<byte[], byte[]> record, org.apache.kafka.clients.producer.Callback callback) {
+            if (dlqDown.get()) {
+              throw new org.apache.kafka.common.errors.TimeoutException("dead-letter topic unavailable");
+            }
+            return super.send(record, callback);
+          }
+        };
+    FailingOnSeqHandler handler = new FailingOnSeqHandler(2);
+    try (DeadLetterWriter dlq = DeadLetterWriter.create(producer, metrics);
+         ConsumeLoop loop = ConsumeLoop.builder().bootstrapServers(KAFKA.broker().bootstrapServers())
+             .groupId("stuck-dlq-down-test").topics(List.of(topic)).handler(handler).metrics(metrics)
+             .maxBatchAttempts(2).deadLetters(dlq).kafkaProperties(Map.of("max.poll.records", 1)).build().start()) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> scrape(metrics).contains("tributary_sidecar_batch_errors_total 4.0"));
+      assertThat(handler.handled).as("nothing after the failing record").containsExactly(1L);
+      assertThat(scrape(metrics)).contains("tributary_sidecar_dead_letter_errors_total{topic=\"stuck-dlq-down.events\"}")
+          .doesNotContain("handler_failed");
+
+      dlqDown.set(false);
+      await().atMost(Duration.ofSeconds(30)).until(() -> handler.handled.size() == 2);
+      assertThat(handler.handled).containsExactly(1L, 3L);
+      assertThat(producer.history()).hasSize(1);
+      assertThat(new String(producer.history().get(0).headers().lastHeader(WireHeaders.DLQ_ORIGIN).value(),
+          StandardCharsets.UTF_8)).isEqualTo("stuck-dlq-down.events-0@1");
+    }
+  }
+
   @Test
   void healthIsUpWhileTheLoopRunsAndReadyOnceCaughtUp() throws Exception {
     String topic = "ready.events";

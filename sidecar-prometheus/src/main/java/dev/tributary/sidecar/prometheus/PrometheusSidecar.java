@@ -93,6 +93,7 @@ public final class PrometheusSidecar implements AutoCloseable {
         .partitionAssignor(RangeAssignor.class.getName())
         .kafkaProperties(config.kafkaProperties())
         .handler(handler)
+        .deadLetters(dlq)
         .metrics(metrics)
         .shutdownTimeout(config.get(SidecarConfig.SHUTDOWN_TIMEOUT))
         .threadName("tributary-prometheus-consume")

@@ -88,6 +88,7 @@ class RealPrometheusTest {
 
   static void awaitValue(String api, String promql, double expected) {
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+        .ignoreExceptionsInstanceOf(java.net.ConnectException.class) // Prometheus still starting
         .untilAsserted(() -> assertThat(query(api, promql)).isEqualTo(expected));
   }
 
