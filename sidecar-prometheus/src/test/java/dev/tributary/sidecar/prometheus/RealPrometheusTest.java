@@ -51,6 +51,10 @@ class RealPrometheusTest {
           .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
       String api = "http://127.0.0.1:" + port;
       try {
+        // On a busy machine Prometheus takes seconds to listen, then answers 503 until it is ready.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+            .until(() -> SidecarHarness.HTTP.send(HttpRequest.newBuilder(URI.create(api + "/-/ready")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
         Tributary run1 = SidecarHarness.client(KAFKA.broker(), "prom", "pay-1");
         Counter orders1 = run1.counter("orders").help("Orders taken").build();
         orders1.increment(1);
@@ -88,7 +92,6 @@ class RealPrometheusTest {
 
   static void awaitValue(String api, String promql, double expected) {
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-        .ignoreExceptionsInstanceOf(java.net.ConnectException.class) // Prometheus still starting
         .untilAsserted(() -> assertThat(query(api, promql)).isEqualTo(expected));
   }
 
