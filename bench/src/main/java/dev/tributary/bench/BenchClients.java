@@ -38,6 +38,12 @@ final class BenchClients {
    * their defaults: their threads are part of the real cost.
    */
   static Tributary client(String bootstrapServers, int bufferCapacity, boolean logsRateLimited) {
+    return client(bootstrapServers, bufferCapacity, logsRateLimited, null);
+  }
+
+  /** @param eventsSpoolDir the event spool's directory, or null for none */
+  static Tributary client(String bootstrapServers, int bufferCapacity, boolean logsRateLimited,
+      java.nio.file.Path eventsSpoolDir) {
     TributaryBuilder builder = Tributary.builder()
         .bootstrapServers(bootstrapServers)
         .serviceName(SERVICE)
@@ -47,6 +53,9 @@ final class BenchClients {
         .closeTimeout(Duration.ofSeconds(2));
     if (!logsRateLimited) {
       builder.logsRateLimit(0);
+    }
+    if (eventsSpoolDir != null) {
+      builder.eventsSpoolDir(eventsSpoolDir);
     }
     return builder.build();
   }

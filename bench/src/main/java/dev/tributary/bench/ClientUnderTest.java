@@ -15,6 +15,7 @@ final class ClientUnderTest implements AutoCloseable {
   private final String bootstrap;
   private Tributary client;
   private TributaryStats before;
+  private java.nio.file.Path spoolDir;
 
   private ClientUnderTest(boolean brokerUp) {
     BenchClients.quietLogs();
@@ -40,8 +41,23 @@ final class ClientUnderTest implements AutoCloseable {
 
   /** Builds a fresh client (closing the previous one) and, with the broker up, waits until it is connected. */
   Tributary newClient(int bufferCapacity, boolean logsRateLimited) {
+    return newClient(bufferCapacity, logsRateLimited, false);
+  }
+
+  /**
+   * Like {@link #newClient(int, boolean)}; with {@code spooled}, events go through a spool in a
+   * fresh temporary directory (deleted with the next client).
+   */
+  Tributary newClient(int bufferCapacity, boolean logsRateLimited, boolean spooled) {
     closeClient();
-    client = BenchClients.client(bootstrap, bufferCapacity, logsRateLimited);
+    if (spooled) {
+      try {
+        spoolDir = java.nio.file.Files.createTempDirectory("tributary-bench-spool");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    client = BenchClients.client(bootstrap, bufferCapacity, logsRateLimited, spoolDir);
     if (brokerUp) {
       BenchClients.awaitConnected(client);
     }
@@ -61,9 +77,11 @@ final class ClientUnderTest implements AutoCloseable {
     long dropped = now.dropped() - was.dropped();
     long rejected = now.rejected() - was.rejected();
     long total = accepted + dropped + rejected;
-    return String.format("[%s broker %s] calls=%d accepted=%d dropped=%d rejected=%d (%.1f%% accepted) sent=%d queued=%d",
+    TributaryStats.SpoolStats spool = client.stats().spool();
+    return String.format("[%s broker %s] calls=%d accepted=%d dropped=%d rejected=%d (%.1f%% accepted) sent=%d queued=%d%s",
         kind.label(), brokerUp ? "up" : "down", total, accepted, dropped, rejected,
-        total == 0 ? 0.0 : 100.0 * accepted / total, now.sent() - was.sent(), now.queued());
+        total == 0 ? 0.0 : 100.0 * accepted / total, now.sent() - was.sent(), now.queued(),
+        spool == null || !spool.enabled() ? "" : String.format(" spooled=%d spool-bytes=%d", spool.spooled(), spool.bytes()));
   }
 
   private void closeClient() {
@@ -71,6 +89,18 @@ final class ClientUnderTest implements AutoCloseable {
       // What is still buffered is abandoned: the next iteration starts from an empty buffer.
       client.shutdown(Duration.ofMillis(200));
       client = null;
+    }
+    if (spoolDir != null) {
+      deleteTree(spoolDir);
+      spoolDir = null;
+    }
+  }
+
+  private static void deleteTree(java.nio.file.Path dir) {
+    try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      // a temporary directory; the OS cleans it eventually
     }
   }
 

@@ -39,8 +39,12 @@ public class SendEventBenchmark {
   @Param({"up", "down"})
   public String broker;
 
-  /** {@code default} (8192) or {@code large} ({@value #LARGE_BUFFER}). */
-  @Param({"default", "large"})
+  /**
+   * {@code default} (8192), {@code large} ({@value #LARGE_BUFFER}), or {@code spooled}: the
+   * default buffer in front of an event spool (a fresh temporary directory per iteration, default
+   * spool settings), the caller's cost during an outage with the spool on (issue 3).
+   */
+  @Param({"default", "large", "spooled"})
   public String buffer;
 
   private ClientUnderTest fixture;
@@ -53,7 +57,7 @@ public class SendEventBenchmark {
 
   @Setup(Level.Iteration)
   public void newClient() {
-    client = fixture.newClient(capacity(buffer), true);
+    client = fixture.newClient(capacity(buffer), true, buffer.equals("spooled"));
   }
 
   @TearDown(Level.Iteration)
@@ -74,7 +78,7 @@ public class SendEventBenchmark {
 
   static int capacity(String buffer) {
     return switch (buffer) {
-      case "default" -> dev.tributary.TributaryBuilder.DEFAULT_EVENTS_BUFFER_CAPACITY;
+      case "default", "spooled" -> dev.tributary.TributaryBuilder.DEFAULT_EVENTS_BUFFER_CAPACITY;
       case "large" -> LARGE_BUFFER;
       default -> throw new IllegalArgumentException("buffer must be default or large, was " + buffer);
     };
