@@ -12,7 +12,6 @@ import dev.tributary.logback.TributaryAppender;
 import dev.tributary.testkit.FreePorts;
 import dev.tributary.testkit.KafkaBrokerProcess;
 import java.io.File;
-import java.lang.management.ManagementFactory;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;
@@ -23,6 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -45,7 +46,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class AppenderBenchmark {
   private static final int RECORDS = Integer.getInteger("bench.records", 300_000);
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+  private static final String PEER = "logback-kafka-appender 0.2.0-RC2";
   private static final int DOWN_CALLS = 10_000;
+  /** Records the Tributary contenders may have queued before the logging loop waits; see {@link #bufferCapacity()}. */
+  private static final int BACKLOG = Integer.getInteger("bench.backlog", 4096);
+  private static final int BACKPRESSURE_EVERY = 1024;
   private static final int STARTUP_RECORDS = 1_000;
   private static final int PACED_RATE = 20_000;
   private static final int PACED_CALLS = 100_000;
@@ -70,7 +75,8 @@ public final class AppenderBenchmark {
     try (KafkaBrokerProcess broker = KafkaBrokerProcess.builder().args("--partitions", "3").classpath(classpath()).start();
         Delivered delivered = new Delivered(broker.bootstrapServers())) {
       AppenderBenchmark bench = new AppenderBenchmark(broker.bootstrapServers(), delivered);
-      System.out.println("## Logback appender (" + RECORDS + " records x " + ROUNDS + " rounds, "
+      System.out.println("## Logback appender (" + RECORDS + " records x " + ROUNDS + " rounds, Tributary backlog "
+          + (BACKLOG > 0 ? "<= " + BACKLOG : "unbounded") + ", load average " + loadAverage() + ", "
           + Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("java.version") + ")\n");
       String sections = System.getProperty("bench.sections", "throughput,down,startup,latency");
       if (sections.contains("throughput")) {
@@ -85,12 +91,17 @@ public final class AppenderBenchmark {
       if (sections.contains("latency")) {
         bench.callerLatency();
       }
+      System.out.println("Load average at the end: " + loadAverage());
     }
   }
 
   // --- delivered records/s and CPU per record --------------------------------------------------
 
-  private record Run(double recordsPerSecond, double cpuMicrosPerRecord, long delivered) {}
+  private record Run(double recordsPerSecond, double cpuMicrosPerRecord, long delivered, Map<String, Long> cpuByGroup) {
+    double groupMicrosPerRecord(String group) {
+      return cpuByGroup.getOrDefault(group, 0L) / 1e3 / Math.max(1, delivered);
+    }
+  }
 
   private interface Contender {
     Run run(String topic) throws Exception;
@@ -99,9 +110,13 @@ public final class AppenderBenchmark {
   private void throughput() throws Exception {
     Map<String, Contender> contenders = new java.util.LinkedHashMap<>();
     contenders.put("bare KafkaProducer", this::bare);
-    contenders.put("logback-kafka-appender 0.2.0-RC2", this::peerThroughput);
+    contenders.put(PEER, this::peerThroughput);
     contenders.put("Tributary appender", this::tributaryThroughput);
     contenders.put("(Tributary client sendLog, no Logback)", this::clientThroughput);
+    String only = System.getProperty("bench.only"); // a substring of contender names, for profiling one of them
+    if (only != null) {
+      contenders.keySet().removeIf(name -> !name.contains(only) && !name.startsWith("bare"));
+    }
     Map<String, List<Run>> runs = new HashMap<>();
     for (int round = 0; round <= ROUNDS; round++) {
       for (Map.Entry<String, Contender> c : contenders.entrySet()) {
@@ -109,15 +124,15 @@ public final class AppenderBenchmark {
         if (round > 0) { // round 0 warms the JIT up
           runs.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(r);
         }
-        System.err.printf("round %d %-35s %,10.0f records/s  %6.2f µs CPU/record  delivered %d%n", round, c.getKey(),
-            r.recordsPerSecond, r.cpuMicrosPerRecord, r.delivered);
+        System.err.printf("round %d %-35s %,10.0f records/s  %6.2f µs CPU/record  delivered %d  by thread %s ns%n", round,
+            c.getKey(), r.recordsPerSecond, r.cpuMicrosPerRecord, r.delivered, r.cpuByGroup);
       }
     }
     System.out.println("### Delivered records/s and client CPU per record (broker up, median of " + ROUNDS + " rounds)\n");
     System.out.println("| contender | records/s | × bare producer | client CPU µs/record | × peer | delivered |");
     System.out.println("|---|---:|---:|---:|---:|---:|");
     double bare = median(runs.get("bare KafkaProducer"), Run::recordsPerSecond);
-    double peerCpu = median(runs.get("logback-kafka-appender 0.2.0-RC2"), Run::cpuMicrosPerRecord);
+    double peerCpu = runs.containsKey(PEER) ? median(runs.get(PEER), Run::cpuMicrosPerRecord) : Double.NaN;
     for (String name : contenders.keySet()) {
       double rate = median(runs.get(name), Run::recordsPerSecond);
       double cpu = median(runs.get(name), Run::cpuMicrosPerRecord);
@@ -126,17 +141,29 @@ public final class AppenderBenchmark {
           cpu / peerCpu, minDelivered, RECORDS);
     }
     System.out.println();
+    System.out.println("Client CPU µs/record by thread (medians; the consumer counting end offsets is in other Java):\n");
+    System.out.println("| contender | caller thread | Tributary I/O thread | Kafka network threads | other Java | GC, JIT, ended |");
+    System.out.println("|---|---:|---:|---:|---:|---:|");
+    for (String name : contenders.keySet()) {
+      StringBuilder row = new StringBuilder("| " + name + " |");
+      for (String g : new String[] {ThreadCpu.CALLER, ThreadCpu.IO, ThreadCpu.NETWORK, ThreadCpu.OTHER, ThreadCpu.JVM}) {
+        row.append(String.format(" %.2f |", median(runs.get(name), r -> r.groupMicrosPerRecord(g))));
+      }
+      System.out.println(row);
+    }
+    System.out.println();
   }
 
   /** Sends RECORDS into {@code topic}, which holds {@code already} records, and waits until they are all there. */
   private Run measure(String topic, long already, ThrowingRunnable send) throws Exception {
-    long cpu0 = processCpuNanos();
+    ThreadCpu threads = new ThreadCpu();
+    long cpu0 = ThreadCpu.processCpuNanos();
     long t0 = System.nanoTime();
     send.run();
     long n = delivered.await(topic, already + RECORDS, DELIVERY_LIMIT) - already;
     long elapsed = System.nanoTime() - t0;
-    long cpu = processCpuNanos() - cpu0;
-    return new Run(n / (elapsed / 1e9), cpu / 1e3 / Math.max(1, n), n);
+    long cpu = ThreadCpu.processCpuNanos() - cpu0;
+    return new Run(n / (elapsed / 1e9), cpu / 1e3 / Math.max(1, n), n, threads.since());
   }
 
   private Run bare(String topic) throws Exception {
@@ -175,11 +202,19 @@ public final class AppenderBenchmark {
   private Run tributaryThroughput(String topic) throws Exception {
     LoggerContext context = Contenders.context("tributary");
     try {
-      TributaryAppender appender = Contenders.tributary(bootstrap, topic, RECORDS + 1, 30_000);
+      TributaryAppender appender = Contenders.tributary(bootstrap, topic, bufferCapacity(), 30_000);
       Logger log = Contenders.logger(context, appender);
       log.info("warm-up: fetches metadata");
       delivered.await(topic, 1, Duration.ofSeconds(30));
-      Run r = measure(topic, 1, () -> logAll(log));
+      LongSupplier queued = () -> appender.getClientStats().stream(StreamKind.LOGS).queued();
+      Run r = measure(topic, 1, () -> {
+        for (int i = 0; i < RECORDS; i++) {
+          if ((i & (BACKPRESSURE_EVERY - 1)) == 0) {
+            awaitRoom(queued);
+          }
+          log.info(Lines.MESSAGE, "A-" + (1_000_000 + i));
+        }
+      });
       if (appender.getDroppedCount() != 0 || appender.getClientStats().stream(StreamKind.LOGS).dropped() != 0) {
         throw new IllegalStateException("the Tributary appender dropped records: " + appender.getClientStats());
       }
@@ -192,16 +227,46 @@ public final class AppenderBenchmark {
   /** The SDK alone, to tell the appender's cost from the client pipeline's. */
   private Run clientThroughput(String topic) throws Exception {
     try (Tributary client = Tributary.builder().bootstrapServers(bootstrap).serviceName("bench").instanceId("bench-1")
-        .logsTopic(topic).logsBufferCapacity(RECORDS + 1).logsRateLimit(10_000_000).logsRateBurst(10_000_000).build()) {
+        .logsTopic(topic).logsBufferCapacity(bufferCapacity()).logsRateLimit(10_000_000).logsRateBurst(10_000_000)
+        .build()) {
       client.sendLog(LogLevel.INFO, "warm-up: fetches metadata");
       delivered.await(topic, 1, Duration.ofSeconds(30));
-      return measure(topic, 1, () -> {
+      LongSupplier queued = () -> client.stats().stream(StreamKind.LOGS).queued();
+      Run r = measure(topic, 1, () -> {
         String thread = Thread.currentThread().getName();
         for (int i = 0; i < RECORDS; i++) {
+          if ((i & (BACKPRESSURE_EVERY - 1)) == 0) {
+            awaitRoom(queued);
+          }
           client.sendLog(LogEntry.builder(LogLevel.INFO, Lines.message(i)).timestamp(System.currentTimeMillis())
               .logger(Contenders.LOGGER).thread(thread).build());
         }
       });
+      if (client.stats().stream(StreamKind.LOGS).dropped() != 0) {
+        throw new IllegalStateException("the Tributary client dropped records: " + client.stats());
+      }
+      return r;
+    }
+  }
+
+  /**
+   * The Tributary contenders' buffer: with {@code bench.backlog} &gt; 0 the appender's default
+   * (8192), and the logging loop waits while more than {@code bench.backlog} records are queued,
+   * as the peer and the bare producer wait inside {@code KafkaProducer.send} once their 32 MB
+   * accumulator is full; with 0, a buffer that holds the whole run and no waiting (the caller
+   * then races ahead and the heap holds every record until it is sent).
+   */
+  private static int bufferCapacity() {
+    return BACKLOG > 0 ? Math.max(8192, 2 * BACKLOG) : RECORDS + 1;
+  }
+
+  /** Waits (not spinning) while the client holds more than {@code BACKLOG} records; the time counts in the run. */
+  private static void awaitRoom(LongSupplier queued) {
+    if (BACKLOG <= 0) {
+      return;
+    }
+    while (queued.getAsLong() > BACKLOG) {
+      LockSupport.parkNanos(50_000);
     }
   }
 
@@ -412,9 +477,15 @@ public final class AppenderBenchmark {
     return v[v.length / 2];
   }
 
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  private static String loadAverage() {
+    try {
+      return String.join(" ", java.util.Arrays.copyOf(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+          .split(" "), 3));
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
+
 
   /** exec:java runs us in a class loader of its own: the broker's child JVM needs that class path. */
   private static String classpath() {
