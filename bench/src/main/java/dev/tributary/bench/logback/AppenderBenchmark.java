@@ -71,7 +71,7 @@ public final class AppenderBenchmark {
     // Kafka's and the SDK's own chatter (a consumer polling end offsets, producers of unreachable brokers) off the report.
     LoggerContext own = (LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
     own.getLogger("org.apache.kafka").setLevel(ch.qos.logback.classic.Level.ERROR);
-    own.getLogger("dev.tributary").setLevel(ch.qos.logback.classic.Level.WARN);
+    own.getLogger("dev.tributary").setLevel(ch.qos.logback.classic.Level.ERROR);
     try (KafkaBrokerProcess broker = KafkaBrokerProcess.builder().args("--partitions", "3").classpath(classpath()).start();
         Delivered delivered = new Delivered(broker.bootstrapServers())) {
       AppenderBenchmark bench = new AppenderBenchmark(broker.bootstrapServers(), delivered);
@@ -97,7 +97,8 @@ public final class AppenderBenchmark {
 
   // --- delivered records/s and CPU per record --------------------------------------------------
 
-  private record Run(double recordsPerSecond, double cpuMicrosPerRecord, long delivered, Map<String, Long> cpuByGroup) {
+  private record Run(double recordsPerSecond, double cpuMicrosPerRecord, long delivered, Map<String, Long> cpuByGroup,
+      double bytesPerRecord) {
     double groupMicrosPerRecord(String group) {
       return cpuByGroup.getOrDefault(group, 0L) / 1e3 / Math.max(1, delivered);
     }
@@ -129,16 +130,17 @@ public final class AppenderBenchmark {
       }
     }
     System.out.println("### Delivered records/s and client CPU per record (broker up, median of " + ROUNDS + " rounds)\n");
-    System.out.println("| contender | records/s | × bare producer | client CPU µs/record | × peer | delivered |");
-    System.out.println("|---|---:|---:|---:|---:|---:|");
+    System.out.println("| contender | records/s | × bare producer | client CPU µs/record | × peer | broker bytes/record "
+        + "| delivered |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|");
     double bare = median(runs.get("bare KafkaProducer"), Run::recordsPerSecond);
     double peerCpu = runs.containsKey(PEER) ? median(runs.get(PEER), Run::cpuMicrosPerRecord) : Double.NaN;
     for (String name : contenders.keySet()) {
       double rate = median(runs.get(name), Run::recordsPerSecond);
       double cpu = median(runs.get(name), Run::cpuMicrosPerRecord);
       long minDelivered = runs.get(name).stream().mapToLong(Run::delivered).min().orElse(0);
-      System.out.printf("| %s | %,.0f | %.2f | %.2f | %.2f | %d/%d every round |%n", name, rate, rate / bare, cpu,
-          cpu / peerCpu, minDelivered, RECORDS);
+      System.out.printf("| %s | %,.0f | %.2f | %.2f | %.2f | %.0f | %d/%d every round |%n", name, rate, rate / bare, cpu,
+          cpu / peerCpu, median(runs.get(name), Run::bytesPerRecord), minDelivered, RECORDS);
     }
     System.out.println();
     System.out.println("Client CPU µs/record by thread (medians; the consumer counting end offsets is in other Java):\n");
@@ -163,7 +165,9 @@ public final class AppenderBenchmark {
     long n = delivered.await(topic, already + RECORDS, DELIVERY_LIMIT) - already;
     long elapsed = System.nanoTime() - t0;
     long cpu = ThreadCpu.processCpuNanos() - cpu0;
-    return new Run(n / (elapsed / 1e9), cpu / 1e3 / Math.max(1, n), n, threads.since());
+    Map<String, Long> byGroup = threads.since();
+    return new Run(n / (elapsed / 1e9), cpu / 1e3 / Math.max(1, n), n, byGroup,
+        (double) delivered.bytes(topic) / Math.max(1, already + n));
   }
 
   private Run bare(String topic) throws Exception {

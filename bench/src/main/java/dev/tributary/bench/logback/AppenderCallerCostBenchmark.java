@@ -57,7 +57,7 @@ public class AppenderCallerCostBenchmark {
   @Param({"20000"})
   public int rate;
 
-  /** An external broker for the Tributary contender; empty: start one in a child JVM. */
+  /** An external broker; empty: start one in a child JVM (for both contenders; only Tributary sends to it). */
   @Param({""})
   public String bootstrap;
 
@@ -80,13 +80,14 @@ public class AppenderCallerCostBenchmark {
     }
     intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
     context = Contenders.context(contender);
+    // The broker runs for both contenders, so that both share the machine with the same processes.
+    String servers = bootstrap;
+    if (servers.isEmpty()) {
+      broker = KafkaBrokerProcess.builder().args("--partitions", String.valueOf(Delivered.PARTITIONS)).start();
+      servers = broker.bootstrapServers();
+    }
     switch (contender) {
       case "tributary" -> {
-        String servers = bootstrap;
-        if (servers.isEmpty()) {
-          broker = KafkaBrokerProcess.builder().args("--partitions", String.valueOf(Delivered.PARTITIONS)).start();
-          servers = broker.bootstrapServers();
-        }
         delivered = new Delivered(servers);
         String topic = "logs.caller-cost." + System.nanoTime();
         delivered.createTopic(topic);

@@ -48,6 +48,28 @@ final class Delivered implements AutoCloseable {
     return n;
   }
 
+  /**
+   * Bytes the broker holds for {@code topic} (its log segments: record batches as sent, compressed,
+   * with their headers), the sum over every broker's log directories.
+   */
+  long bytes(String topic) throws Exception {
+    List<Integer> brokers = new ArrayList<>();
+    for (var node : admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)) {
+      brokers.add(node.id());
+    }
+    long n = 0;
+    for (var dirs : admin.describeLogDirs(brokers).allDescriptions().get(30, TimeUnit.SECONDS).values()) {
+      for (var dir : dirs.values()) {
+        for (var replica : dir.replicaInfos().entrySet()) {
+          if (replica.getKey().topic().equals(topic)) {
+            n += replica.getValue().size();
+          }
+        }
+      }
+    }
+    return n;
+  }
+
   /** Polls until {@code topic} holds {@code n} records; returns the count reached (less on timeout). */
   long await(String topic, long n, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
