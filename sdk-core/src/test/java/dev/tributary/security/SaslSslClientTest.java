@@ -100,7 +100,10 @@ class SaslSslClientTest {
   }
 
   private void deliversLogsAndEvents(Tributary client, String service) {
+    String truststorePassword = broker.certificates().password();
     try (client) {
+      assertThat(client.toString()).doesNotContain(PASSWORD, truststorePassword);
+      assertThat(client.stats().toString()).doesNotContain(PASSWORD, truststorePassword);
       assertThat(client.sendLog(LogLevel.INFO, "hello over SASL_SSL")).isTrue();
       assertThat(client.sendEvent(service, "created", "e-1", Map.of("amount", 3))).isTrue();
       DeliveryReport report = client.flush(WAIT);
@@ -111,6 +114,8 @@ class SaslSslClientTest {
     List<ConsumerRecord<String, String>> events = broker.reader().records(service + ".events", 1, WAIT);
     assertThat(events.get(0).value()).contains("\"created\"");
     assertThat(log.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).isEmpty();
+    assertThat(log.list).as("the SDK's own log lines, at every level")
+        .noneMatch(e -> e.getFormattedMessage().contains(PASSWORD) || e.getFormattedMessage().contains(truststorePassword));
   }
 
   @Test

@@ -24,17 +24,27 @@ final class BcryptAuthenticator extends BasicAuthenticator {
   static final String REALM = "tributary";
   /** Remembered successful credentials at most; beyond, the cache starts again. */
   private static final int MAX_REMEMBERED = 64;
-  private static final String DUMMY_HASH = "$2y$10$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi";
 
   private final Map<String, String> users;
   private final byte[] salt = new byte[16];
   private final Set<String> verified = ConcurrentHashMap.newKeySet();
+  /** Checked for unknown users, at the cost of the configured hashes, so they answer as slowly. */
+  private final String dummyHash;
 
   /** @param users user name to bcrypt hash; validated by {@link EndpointSecurity} */
   BcryptAuthenticator(Map<String, String> users) {
     super(REALM, StandardCharsets.UTF_8);
     this.users = Map.copyOf(users);
-    new SecureRandom().nextBytes(salt);
+    SecureRandom random = new SecureRandom();
+    random.nextBytes(salt);
+    byte[] dummySalt = new byte[16];
+    random.nextBytes(dummySalt);
+    int cost = this.users.values().stream().mapToInt(BcryptAuthenticator::cost).max().orElse(10);
+    this.dummyHash = OpenBSDBCrypt.generate("2y", "no such user".toCharArray(), dummySalt, cost);
+  }
+
+  private static int cost(String hash) {
+    return Integer.parseInt(hash.substring(4, 6));
   }
 
   @Override
@@ -46,7 +56,7 @@ final class BcryptAuthenticator extends BasicAuthenticator {
     }
     boolean ok;
     try {
-      ok = OpenBSDBCrypt.checkPassword(hash == null ? DUMMY_HASH : hash, password.toCharArray()) && hash != null;
+      ok = OpenBSDBCrypt.checkPassword(hash == null ? dummyHash : hash, password.toCharArray()) && hash != null;
     } catch (IllegalArgumentException e) {
       ok = false; // a password bcrypt cannot take (e.g. longer than 72 bytes)
     }
