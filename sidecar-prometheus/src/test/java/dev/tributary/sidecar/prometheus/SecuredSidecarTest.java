@@ -130,6 +130,10 @@ class SecuredSidecarTest {
           .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
       String api = "http://127.0.0.1:" + port;
       try {
+        // On a busy machine Prometheus takes seconds to listen, then answers 503 until it is ready.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+            .until(() -> SidecarHarness.HTTP.send(HttpRequest.newBuilder(URI.create(api + "/-/ready")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
         Counter orders = client.counter("orders").help("Orders taken").build();
         orders.increment(7);
 
