@@ -69,7 +69,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * {@link #stop()} takes the whole process tree down (the launcher, the CLI JVM and the server JVM),
  * bounded by {@link #STOP_TIMEOUT}, and keeps the data; {@link #restart()} starts it again on the
  * same ports with the same data (for outage tests). {@link #close()} stops it and deletes its
- * directory; a JVM that exits without {@code close()} still stops the server (shutdown hook).
+ * directory; a JVM that exits without {@code close()} still stops the server and deletes its
+ * directory (shutdown hook).
  * Lifecycle methods are thread-safe and run one at a time.
  */
 public final class SearchServer implements AutoCloseable {
@@ -126,7 +127,7 @@ public final class SearchServer implements AutoCloseable {
     private final int httpPort;
     private final int transportPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final Thread stopOnExit = new Thread(this::stop, "search-server-stop");
+    private final Thread stopOnExit = new Thread(this::close, "search-server-stop");
 
     private Process process; // guarded by this
     private boolean closed; // guarded by this
@@ -363,7 +364,11 @@ public final class SearchServer implements AutoCloseable {
         } catch (IllegalStateException e) {
             // the JVM is already shutting down
         }
-        try (Stream<Path> paths = Files.walk(workDir)) {
+        deleteTree(workDir);
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // best effort: it is under /tmp
@@ -675,8 +680,11 @@ public final class SearchServer implements AutoCloseable {
             String version = serverVersion(home);
             Path work;
             try {
-                work = Files.createTempDirectory(Path.of("/tmp"),
-                        "tributary-" + product.command + "-" + version + "-");
+                work = Files.createTempDirectory(Path.of("/tmp"), "tributary-" + product.command + "-" + version + "-");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a directory for " + product.command + " " + version, e);
+            }
+            try {
                 copyTree(home.resolve("config"), work.resolve("config"));
                 for (Map.Entry<String, Path> f : configFiles.entrySet()) {
                     Path target = work.resolve("config").resolve(f.getKey());
@@ -701,7 +709,11 @@ public final class SearchServer implements AutoCloseable {
                     chownTree(work, serviceUser);
                 }
             } catch (IOException e) {
+                deleteTree(work);
                 throw new UncheckedIOException("cannot prepare a directory for " + product.command + " " + version, e);
+            } catch (RuntimeException e) {
+                deleteTree(work);
+                throw e;
             }
             SearchServer server = new SearchServer(this, product, version, work, FreePorts.find(), FreePorts.find());
             // A test JVM that exits without close() must not leave a server behind.

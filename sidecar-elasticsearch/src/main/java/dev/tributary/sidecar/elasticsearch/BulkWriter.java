@@ -14,7 +14,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -41,6 +43,9 @@ final class BulkWriter {
   static final int MAX_ID_BYTES = 512;
 
   private static final JsonFactory JSON = new JsonFactory();
+  private static final byte[] ACTION_SUFFIX = "\"}}\n".getBytes(StandardCharsets.US_ASCII);
+  /** Daily indices per service: a bound, not a working-set estimate. */
+  private static final int MAX_CACHED_PREFIXES = 4096;
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Set<String> MAPPING_ERRORS = Set.of("mapper_parsing_exception", "document_parsing_exception",
       "strict_dynamic_mapping_exception", "mapper_exception");
@@ -68,14 +73,55 @@ final class BulkWriter {
 
   private final SearchTransport transport;
   private final boolean create;
+  /** Action-line prefixes per index; used by the consume thread only. */
+  private final Map<String, byte[]> actionPrefixes = new HashMap<>();
 
   BulkWriter(SearchTransport transport, boolean dataStreams) {
     this.transport = transport;
     this.create = dataStreams;
   }
 
-  /** The action line for a document: {@code {"index":{"_index":...,"_id":...}}\n} (or {@code create}). */
+  /**
+   * The action line for a document: {@code {"index":{"_index":...,"_id":...}}\n} (or {@code create}).
+   * Index names are sanitised ({@link IndexNaming}) and ids are usually plain ASCII: those are
+   * written as bytes around a cached per-index prefix (one allocation per document, no generator);
+   * anything that might need JSON escaping goes through Jackson.
+   */
   byte[] actionLine(String index, String id) {
+    byte[] prefix = actionPrefixes.get(index);
+    if (prefix == null && isPlain(index)) {
+      if (actionPrefixes.size() >= MAX_CACHED_PREFIXES) {
+        actionPrefixes.clear();
+      }
+      prefix = ("{\"" + (create ? "create" : "index") + "\":{\"_index\":\"" + index + "\",\"_id\":\"")
+          .getBytes(StandardCharsets.US_ASCII);
+      actionPrefixes.put(index, prefix);
+    }
+    if (prefix != null && isPlain(id)) {
+      int n = id.length();
+      byte[] out = new byte[prefix.length + n + ACTION_SUFFIX.length];
+      System.arraycopy(prefix, 0, out, 0, prefix.length);
+      for (int i = 0; i < n; i++) {
+        out[prefix.length + i] = (byte) id.charAt(i); // ASCII only, checked by isPlain
+      }
+      System.arraycopy(ACTION_SUFFIX, 0, out, prefix.length + n, ACTION_SUFFIX.length);
+      return out;
+    }
+    return generatedActionLine(index, id);
+  }
+
+  /** Printable ASCII without {@code "} or {@code \}: written into JSON as it is. */
+  private static boolean isPlain(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  byte[] generatedActionLine(String index, String id) {
     ByteArrayBuilder out = new ByteArrayBuilder(64 + index.length() + id.length());
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();

@@ -50,6 +50,15 @@ final class ElasticsearchMetrics {
     indexed.labelValues(kind).inc(count);
   }
 
+  /** Documents acknowledged so far, all kinds (for the benchmark harness, which polls it in-process). */
+  long indexedTotal() {
+    long n = 0;
+    for (var point : indexed.collect().getDataPoints()) {
+      n += (long) point.getValue();
+    }
+    return n;
+  }
+
   void bulk(String outcome, double seconds) {
     bulkRequests.labelValues(outcome).inc();
     bulkDuration.observe(seconds);

@@ -32,6 +32,7 @@ public final class ElasticsearchSidecar implements AutoCloseable {
   private final SearchTransport transport;
   private final DeadLetterWriter deadLetters;
   private final IndexingHandler handler;
+  private final ElasticsearchMetrics esMetrics;
   private final ConsumeLoop loop;
   private final HttpEndpoints http;
   private final Duration shutdownTimeout;
@@ -42,7 +43,7 @@ public final class ElasticsearchSidecar implements AutoCloseable {
     this.settings = new ElasticsearchSettings(config);
     this.shutdownTimeout = config.get(SidecarConfig.SHUTDOWN_TIMEOUT);
     this.metrics = SidecarMetrics.create();
-    ElasticsearchMetrics esMetrics = new ElasticsearchMetrics(metrics.registry());
+    this.esMetrics = new ElasticsearchMetrics(metrics.registry());
     String bootstrap = config.get(SidecarConfig.BOOTSTRAP_SERVERS);
 
     Map<String, Object> kafka = new HashMap<>();
@@ -154,6 +155,11 @@ public final class ElasticsearchSidecar implements AutoCloseable {
    */
   public boolean awaitClosed(Duration timeout) throws InterruptedException {
     return closedLatch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Documents Elasticsearch acknowledged so far (what {@code /metrics} shows, read in-process). */
+  long documentsIndexed() {
+    return esMetrics.indexedTotal();
   }
 
   /** The base URL of {@code /metrics}, {@code /health} and {@code /ready}. */

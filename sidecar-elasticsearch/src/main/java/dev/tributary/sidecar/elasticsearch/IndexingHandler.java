@@ -378,7 +378,8 @@ final class IndexingHandler implements RecordHandler {
     }
     succeeded();
     boolean partial = false;
-    Map<String, Integer> indexedByKind = new HashMap<>(4);
+    int indexedLogs = 0;
+    int indexedEvents = 0;
     for (int i = 0; i < batch.size(); i++) {
       BulkItem item = batch.get(i);
       BulkWriter.ItemResult r = result.items().get(i);
@@ -386,7 +387,11 @@ final class IndexingHandler implements RecordHandler {
         case INDEXED -> {
           item.slot.done();
           release(item);
-          indexedByKind.merge(item.kind, 1, Integer::sum);
+          if (item.kind.equals("logs")) {
+            indexedLogs++;
+          } else {
+            indexedEvents++;
+          }
         }
         case RETRY -> {
           partial = true;
@@ -409,7 +414,12 @@ final class IndexingHandler implements RecordHandler {
         }
       }
     }
-    indexedByKind.forEach(metrics::indexed);
+    if (indexedLogs > 0) {
+      metrics.indexed("logs", indexedLogs);
+    }
+    if (indexedEvents > 0) {
+      metrics.indexed("events", indexedEvents);
+    }
     metrics.bulk(partial ? "partial" : "ok", seconds);
   }
 

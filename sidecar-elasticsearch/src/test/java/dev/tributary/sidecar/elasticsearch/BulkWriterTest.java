@@ -13,6 +13,18 @@ class BulkWriterTest {
   private final BulkWriter create = new BulkWriter(null, true);
 
   @Test
+  void theWrittenActionLineIsTheOneJacksonWouldGenerate() {
+    for (BulkWriter writer : new BulkWriter[] {index, create}) {
+      for (String id : new String[] {"i-1:run:logs:7", "a\"b", "back\\slash", "tab\there", "ünïcode", "", "x".repeat(300)}) {
+        for (String target : new String[] {"logs-a-2026.01.01", "events-payment-2026.01.02"}) {
+          assertThat(new String(writer.actionLine(target, id), StandardCharsets.UTF_8)).as(id)
+              .isEqualTo(new String(writer.generatedActionLine(target, id), StandardCharsets.UTF_8));
+        }
+      }
+    }
+  }
+
+  @Test
   void actionLinesCarryTheIndexAndTheExplicitIdEscaped() {
     assertThat(new String(index.actionLine("logs-a-2026.01.01", "i-1:run:logs:7"), StandardCharsets.UTF_8))
         .isEqualTo("{\"index\":{\"_index\":\"logs-a-2026.01.01\",\"_id\":\"i-1:run:logs:7\"}}\n");

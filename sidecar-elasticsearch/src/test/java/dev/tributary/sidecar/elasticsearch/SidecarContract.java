@@ -424,9 +424,11 @@ abstract class SidecarContract {
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
+  /** One client for all: each HttpClient owns a selector thread until it is garbage-collected. */
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
   static String get(String url) throws IOException, InterruptedException {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     return r.body();
   }
 
