@@ -90,6 +90,9 @@ public final class SearchServer implements AutoCloseable {
     /** How long a command-line tool of the distribution (adding a user) may take. */
     private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(60);
 
+    /** Attempts to start when another process took one of the ports the kit picked. */
+    private static final int START_ATTEMPTS = 3;
+
     /** How often readiness is polled. */
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
 
@@ -251,6 +254,14 @@ public final class SearchServer implements AutoCloseable {
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private boolean consoleLogContains(String text) {
+        try (Stream<String> lines = Files.lines(consoleLog(), StandardCharsets.UTF_8)) {
+            return lines.anyMatch(line -> line.contains(text));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
         }
     }
 
@@ -678,6 +689,19 @@ public final class SearchServer implements AutoCloseable {
                 throw new IllegalArgumentException("javaHome " + javaHome + " has no bin/java");
             }
             String version = serverVersion(home);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return startOnce(product, version);
+                } catch (PortTaken e) {
+                    // Another process took a port between FreePorts.find() and the server's bind.
+                    if (attempt >= START_ATTEMPTS) {
+                        throw (RuntimeException) e.getCause();
+                    }
+                }
+            }
+        }
+
+        private SearchServer startOnce(Product product, String version) {
             Path work;
             try {
                 work = Files.createTempDirectory(Path.of("/tmp"), "tributary-" + product.command + "-" + version + "-");
@@ -721,10 +745,20 @@ public final class SearchServer implements AutoCloseable {
             try {
                 server.restart();
             } catch (RuntimeException e) {
+                boolean portTaken = server.consoleLogContains("java.net.BindException");
                 server.close();
-                throw e;
+                throw portTaken ? new PortTaken(e) : e;
             }
             return server;
+        }
+
+        /** A start that failed because a port the kit picked was taken meanwhile: worth another try. */
+        private static final class PortTaken extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+
+            PortTaken(RuntimeException cause) {
+                super(cause);
+            }
         }
 
         /** Runs a command-line tool of the distribution against the server's own configuration. */
