@@ -1,13 +1,11 @@
 package dev.tributary.wire;
 
-import com.fasterxml.jackson.core.JsonParser;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * What a reusable decoder remembers between records: the short strings it has seen and the last
- * sender.
+ * What a reusable decoder remembers between records: the short strings its {@link MetricScanner}
+ * has seen, the last timestamps and the last sender.
  *
  * <p>A consume loop sees the same few services, instances, run ids, metric names, label keys and
  * label values over and over; decoding each into a new {@code String} costs an allocation and a
@@ -27,86 +25,6 @@ final class DecodeCache {
   /** Longer strings are not cached: they are rarely repeated identifiers. */
   static final int MAX_CACHED_LENGTH = 256;
 
-  private final String[] table = new String[SLOTS];
-  /** The characters of {@link #table}'s strings, compared with the vectorised {@link Arrays#equals}. */
-  private final char[][] chars = new char[SLOTS][];
-  private final char[] lastTimestampText = new char[MAX_CACHED_LENGTH];
-  private int lastTimestampLength = -1;
-  private long lastTimestamp;
-  private final char[] lastStartText = new char[MAX_CACHED_LENGTH];
-  private int lastStartLength = -1;
-  private long lastStart;
-
-  /** The current string token's text, from the table when it is short. */
-  String string(JsonParser p) throws IOException {
-    int len = p.getTextLength();
-    if (len > MAX_CACHED_LENGTH) {
-      return p.getText();
-    }
-    return lookup(p.getTextCharacters(), p.getTextOffset(), len);
-  }
-
-  String lookup(char[] buf, int off, int len) {
-    // The hash samples the ends of long strings: identifiers differ at their ends (pod-17, route-3),
-    // and a collision only costs a miss, never a wrong string.
-    int h = len;
-    if (len <= 16) {
-      for (int i = off, end = off + len; i < end; i++) {
-        h = 31 * h + buf[i];
-      }
-    } else {
-      for (int i = off, end = off + 8; i < end; i++) {
-        h = 31 * h + buf[i];
-      }
-      for (int i = off + len - 8, end = off + len; i < end; i++) {
-        h = 31 * h + buf[i];
-      }
-    }
-    h *= 0x9E3779B9;
-    int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
-    char[] held = chars[slot];
-    if (held != null && held.length == len && Arrays.equals(held, 0, len, buf, off, off + len)) {
-      return table[slot];
-    }
-    String s = new String(buf, off, len);
-    table[slot] = s;
-    chars[slot] = Arrays.copyOfRange(buf, off, off + len);
-    return s;
-  }
-
-  /**
-   * Epoch millis of the current string token, a timestamp; {@code start} picks the memo
-   * ({@code metric.start} or {@code health.started} versus {@code @timestamp}), so alternating fields
-   * do not evict each other. The text is compared with the previous one before anything is parsed
-   * or allocated.
-   *
-   * @throws IllegalArgumentException if the text is not a timestamp
-   */
-  long timestamp(JsonParser p, boolean start) throws IOException {
-    int len = p.getTextLength();
-    if (len > MAX_CACHED_LENGTH) {
-      return Timestamps.parse(p.getText());
-    }
-    char[] buf = p.getTextCharacters();
-    int off = p.getTextOffset();
-    char[] last = start ? lastStartText : lastTimestampText;
-    int lastLength = start ? lastStartLength : lastTimestampLength;
-    if (len == lastLength && Arrays.equals(last, 0, len, buf, off, off + len)) {
-      return start ? lastStart : lastTimestamp;
-    }
-    long millis = Timestamps.parse(new String(buf, off, len));
-    System.arraycopy(buf, off, last, 0, len);
-    if (start) {
-      lastStartLength = len;
-      lastStart = millis;
-    } else {
-      lastTimestampLength = len;
-      lastTimestamp = millis;
-    }
-    return millis;
-  }
-
-  // The same for MetricScanner, which reads ASCII bytes.
   private final String[] byteTable = new String[SLOTS];
   private final byte[][] byteKeys = new byte[SLOTS][];
   private final byte[] lastTimestampBytes = new byte[MAX_CACHED_LENGTH];
@@ -158,7 +76,9 @@ final class DecodeCache {
   }
 
   /**
-   * {@link #timestamp(JsonParser, boolean)} for ASCII bytes.
+   * Epoch millis of the timestamp in ASCII bytes {@code buf[off, off + len)}; {@code start} picks
+   * the memo ({@code metric.start} versus {@code @timestamp}), so alternating fields do not evict
+   * each other. The text is compared with the previous one before anything is parsed or allocated.
    *
    * @throws IllegalArgumentException if the text is not a timestamp
    */

@@ -124,11 +124,13 @@ public final class EnvelopeCodec {
 
   /**
    * A reusable decoder for one consume thread: it returns envelopes equal to {@link #decode(byte[])}'s,
-   * but shares the strings that repeat from record to record (service, instance, run, metric names,
-   * label keys and values, help, unit) through a bounded table, parses a timestamp seen on the
-   * previous record once, and reuses the previous record's {@link Source} when the sender is the same.
-   * That saves most of a metric consumer's allocations and lets the envelopes' strings be held
-   * without copies. Not thread-safe.
+   * or fails with the same reason and message, several times faster for metric envelopes. A metric
+   * envelope in plain JSON (ASCII strings without escapes) is read straight from the bytes instead
+   * of through a JSON parser; the strings that repeat from record to record (service, instance, run,
+   * metric names, label keys and values, help, unit) come from a bounded table, a timestamp equal to
+   * the previous record's is not parsed again, and the previous record's {@link Source} is reused
+   * when the sender is the same. Every other record is read by Jackson as {@link #decode(byte[])}
+   * does. Not thread-safe.
    */
   public Decoder newDecoder() {
     return new Decoder();

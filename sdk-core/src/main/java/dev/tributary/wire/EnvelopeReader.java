@@ -70,8 +70,9 @@ final class EnvelopeReader {
   private long interval;
   private Map<String, HealthEnvelope.Check> checks;
 
-  /** Shares repeated strings between records, or {@code null} for a one-off decode. */
+  /** The decoder's cache (the sender of the previous record), or {@code null} for a one-off decode. */
   private final DecodeCache cache;
+
   EnvelopeReader(DecodeCache cache) {
     this.cache = cache;
   }
@@ -81,9 +82,9 @@ final class EnvelopeReader {
   }
 
   /**
-   * Reads one envelope; with a {@link DecodeCache}, identifiers (header, metric and label strings)
-   * come from the cache, a metric envelope in plain JSON is read by the cache's {@link MetricScanner}
-   * (anything it declines by Jackson), and the result is equal to what a read without one returns.
+   * Reads one envelope; with a {@link DecodeCache}, a metric envelope in plain JSON is read by the
+   * cache's {@link MetricScanner} (its identifiers from the cache), anything it declines by Jackson,
+   * and the result is equal to what a read without one returns.
    */
   static Envelope read(JsonFactory json, byte[] bytes, int offset, int length, DecodeCache cache)
       throws EnvelopeException {
@@ -122,7 +123,7 @@ final class EnvelopeReader {
       String name = p.currentName();
       JsonToken t = p.nextToken();
       switch (name) {
-        case "@timestamp" -> timestamp = timestamp(p, "@timestamp", false);
+        case "@timestamp" -> timestamp = timestamp(p, "@timestamp");
         case "tributary" -> readTributary(p);
         case "service" -> readService(p);
         case "log" -> readLog(p);
@@ -132,7 +133,7 @@ final class EnvelopeReader {
         case "correlation" -> correlationId = readId(p, "correlation");
         case "trace" -> traceId = readId(p, "trace");
         case "span" -> spanId = readId(p, "span");
-        case "labels" -> labels = readLabels(p);
+        case "labels" -> labels = readStringMap(p, "labels");
         case "fields" -> fields = readValueMap(p, "fields");
         case "attributes" -> attributes = readValueMap(p, "attributes");
         case "tags" -> tags = readStrings(p, "tags");
@@ -154,10 +155,10 @@ final class EnvelopeReader {
       String name = p.currentName();
       p.nextToken();
       switch (name) {
-        case "schema" -> schema = id(p, "tributary.schema");
-        case "type" -> type = id(p, "tributary.type");
-        case "run" -> run = id(p, "tributary.run");
-        case "stream" -> stream = id(p, "tributary.stream");
+        case "schema" -> schema = string(p, "tributary.schema");
+        case "type" -> type = string(p, "tributary.type");
+        case "run" -> run = string(p, "tributary.run");
+        case "stream" -> stream = string(p, "tributary.stream");
         case "seq" -> seq = longValue(p, "tributary.seq");
         default -> p.skipChildren();
       }
@@ -170,16 +171,16 @@ final class EnvelopeReader {
       String name = p.currentName();
       p.nextToken();
       switch (name) {
-        case "name" -> service = id(p, "service.name");
-        case "version" -> version = id(p, "service.version");
-        case "environment" -> environment = id(p, "service.environment");
+        case "name" -> service = string(p, "service.name");
+        case "version" -> version = string(p, "service.version");
+        case "environment" -> environment = string(p, "service.environment");
         case "node" -> {
           expectObject(p, "service.node");
           while (p.nextToken() == JsonToken.FIELD_NAME) {
             String n = p.currentName();
             p.nextToken();
             if (n.equals("name")) {
-              instance = id(p, "service.node.name");
+              instance = string(p, "service.node.name");
             } else {
               p.skipChildren();
             }
@@ -285,11 +286,11 @@ final class EnvelopeReader {
       String name = p.currentName();
       p.nextToken();
       switch (name) {
-        case "name" -> metricName = id(p, "metric.name");
-        case "type" -> metricType = id(p, "metric.type");
-        case "help" -> help = id(p, "metric.help");
-        case "unit" -> unit = id(p, "metric.unit");
-        case "start" -> start = timestamp(p, "metric.start", true);
+        case "name" -> metricName = string(p, "metric.name");
+        case "type" -> metricType = string(p, "metric.type");
+        case "help" -> help = string(p, "metric.help");
+        case "unit" -> unit = string(p, "metric.unit");
+        case "start" -> start = timestamp(p, "metric.start");
         case "value" -> {
           value = doubleValue(p, "metric.value");
           hasValue = true;
@@ -357,8 +358,8 @@ final class EnvelopeReader {
       String name = p.currentName();
       p.nextToken();
       switch (name) {
-        case "status" -> status = id(p, "health.status");
-        case "started" -> started = timestamp(p, "health.started", true);
+        case "status" -> status = string(p, "health.status");
+        case "started" -> started = timestamp(p, "health.started");
         case "uptime_ms" -> uptime = longValue(p, "health.uptime_ms");
         case "interval_ms" -> interval = longValue(p, "health.interval_ms");
         case "checks" -> {
@@ -567,14 +568,7 @@ final class EnvelopeReader {
     throw new EnvelopeException(Reason.INVALID_VALUE, field + " must be a number, \"NaN\", \"+Inf\" or \"-Inf\", was " + t);
   }
 
-  private long timestamp(JsonParser p, String field, boolean start) throws IOException, EnvelopeException {
-    if (cache != null && p.currentToken() == JsonToken.VALUE_STRING) {
-      try {
-        return cache.timestamp(p, start);
-      } catch (IllegalArgumentException e) {
-        throw new EnvelopeException(Reason.INVALID_VALUE, field + " is not an RFC 3339 timestamp: " + p.getText());
-      }
-    }
+  private static long timestamp(JsonParser p, String field) throws IOException, EnvelopeException {
     String text = string(p, field);
     if (text == null) {
       throw missing(field);
@@ -584,33 +578,6 @@ final class EnvelopeReader {
     } catch (IllegalArgumentException e) {
       throw new EnvelopeException(Reason.INVALID_VALUE, field + " is not an RFC 3339 timestamp: " + text);
     }
-  }
-
-  /** A string field that identifies something (and so repeats across records): from the cache if there is one. */
-  private String id(JsonParser p, String field) throws IOException, EnvelopeException {
-    if (cache == null || p.currentToken() != JsonToken.VALUE_STRING) {
-      return string(p, field);
-    }
-    return cache.string(p);
-  }
-
-  /** {@code labels}: names are the parser's canonical names, values come from the cache. */
-  private Map<String, String> readLabels(JsonParser p) throws IOException, EnvelopeException {
-    if (cache == null) {
-      return readStringMap(p, "labels");
-    }
-    expectObject(p, "labels");
-    Map<String, String> map = new LinkedHashMap<>(4);
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      if (p.currentToken() == JsonToken.VALUE_STRING) {
-        map.put(name, cache.string(p));
-      } else {
-        string(p, "labels." + name); // null is skipped, anything else is an error
-      }
-    }
-    return map;
   }
 
   private static String readId(JsonParser p, String field) throws IOException, EnvelopeException {
