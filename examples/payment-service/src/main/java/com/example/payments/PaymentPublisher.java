@@ -52,6 +52,19 @@ final class PaymentPublisher implements AutoCloseable {
     producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
   }
 
+  /**
+   * Fetches the topic's metadata (waiting at most the timeout), so that the first requests do not
+   * pay for the connection and metadata round trips; {@code false} if Kafka did not answer in time,
+   * which only means the first requests may get 503.
+   */
+  boolean warmUp() {
+    try {
+      return !producer.partitionsFor(topic).isEmpty();
+    } catch (org.apache.kafka.common.KafkaException e) {
+      return false;
+    }
+  }
+
   /** Thrown when Kafka did not acknowledge the payments in time; the API answers 503. */
   static final class PublishException extends Exception {
     private static final long serialVersionUID = 1L;

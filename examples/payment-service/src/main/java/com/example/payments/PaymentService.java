@@ -156,6 +156,9 @@ public final class PaymentService implements AutoCloseable {
 
   private PaymentService startServing() {
     processor.start();
+    if (!publisher.warmUp()) {
+      LOG.warn("Kafka did not answer within the Kafka timeout; payments get 503 until it does");
+    }
     server.start();
     LOG.info("payment service listening on {}", url());
     return this;
