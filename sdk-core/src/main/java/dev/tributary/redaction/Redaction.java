@@ -167,6 +167,8 @@ public final class Redaction {
   }
 
   private static final int MAX_DEPTH = 32;
+  /** The smallest 13-digit number. */
+  private static final long MIN_CARD_VALUE = 1_000_000_000_000L;
 
   private Map<?, ?> redactMap(Map<?, ?> map, int depth) {
     Map<Object, Object> copy = null;
@@ -191,8 +193,11 @@ public final class Redaction {
       String r = text(s);
       return r.equals(s) ? value : r;
     }
-    if (value instanceof Long || value instanceof Integer || value instanceof BigInteger) {
-      if (cardNumbers) {
+    if (value instanceof Long || value instanceof BigInteger) {
+      // Only numbers of 13 digits or more can be card numbers: no string is made for the others.
+      boolean large = value instanceof Long l ? Math.abs(l) >= MIN_CARD_VALUE
+          : ((BigInteger) value).bitLength() >= 40;
+      if (cardNumbers && large) {
         String digits = value.toString();
         return Detectors.isCardNumber(digits, 0, digits.length()) ? replacement : value;
       }
