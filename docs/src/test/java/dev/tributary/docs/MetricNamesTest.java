@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tributary.docs.OperationsKit.Alert;
+import dev.tributary.testkit.PromQl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

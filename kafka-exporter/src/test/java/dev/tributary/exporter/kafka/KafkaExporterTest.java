@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tributary.sidecar.SidecarConfig;
 import dev.tributary.testkit.KafkaBroker;
 import dev.tributary.testkit.KafkaBrokerExtension;
+import dev.tributary.testkit.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

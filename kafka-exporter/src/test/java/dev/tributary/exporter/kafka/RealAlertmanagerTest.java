@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.sidecar.SidecarConfig;
 import dev.tributary.testkit.FreePorts;
 import dev.tributary.testkit.KafkaBrokerExtension;
+import dev.tributary.testkit.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.tributary.sidecar.SidecarConfig;
 import dev.tributary.testkit.FreePorts;
 import dev.tributary.testkit.KafkaBroker;
+import dev.tributary.testkit.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

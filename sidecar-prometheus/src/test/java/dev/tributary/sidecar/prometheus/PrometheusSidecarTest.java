@@ -8,6 +8,7 @@ import dev.tributary.Counter;
 import dev.tributary.HealthCheck;
 import dev.tributary.Tributary;
 import dev.tributary.testkit.KafkaBrokerExtension;
+import dev.tributary.testkit.MutableClock;
 import dev.tributary.wire.EnvelopeCodec;
 import dev.tributary.wire.HealthEnvelope;
 import dev.tributary.wire.MetricEnvelope;

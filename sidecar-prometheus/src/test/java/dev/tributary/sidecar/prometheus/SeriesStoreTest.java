@@ -5,6 +5,7 @@ import static dev.tributary.sidecar.prometheus.Envelopes.counter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tributary.testkit.MutableClock;
 import dev.tributary.wire.MetricEnvelope;
 import dev.tributary.wire.MetricEnvelope.MetricKind;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;

@@ -7,6 +7,7 @@ import com.example.payments.load.LoadGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tributary.testkit.PromQl;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -189,7 +190,7 @@ class DemoEndToEndTest {
           if (rule.hasNonNull("record")) {
             recorded.add(rule.get("record").asText());
           }
-          PromQlNames.metricNames(rule.path("expr").asText()).forEach(n -> used.computeIfAbsent(n, k -> new TreeSet<>())
+          PromQl.metricNames(rule.path("expr").asText()).forEach(n -> used.computeIfAbsent(n, k -> new TreeSet<>())
               .add(ops.relativize(file).toString()));
         }
       }
@@ -198,7 +199,7 @@ class DemoEndToEndTest {
       List<String> exprs = new ArrayList<>();
       collectQueries(JSON.readTree(file.toFile()), exprs);
       for (String expr : exprs) {
-        PromQlNames.metricNames(expr).forEach(n -> used.computeIfAbsent(n, k -> new TreeSet<>())
+        PromQl.metricNames(expr).forEach(n -> used.computeIfAbsent(n, k -> new TreeSet<>())
             .add(ops.relativize(file).toString()));
       }
     }
@@ -209,7 +210,7 @@ class DemoEndToEndTest {
       live.addAll(sampleNames(get(demo.elasticsearchSidecarUrl().orElseThrow() + "/metrics"), null));
       JSON.readTree(get(prometheus + "/api/v1/label/__name__/values")).path("data").forEach(n -> live.add(n.asText()));
       Set<String> families = new TreeSet<>();
-      live.forEach(n -> families.add(PromQlNames.family(n)));
+      live.forEach(n -> families.add(PromQl.family(n)));
       Map<String, Set<String>> missing = new TreeMap<>();
       used.forEach((name, where) -> {
         if (!live.contains(name) && !recorded.contains(name) && !families.contains(name) && !name.equals("ALERTS")
