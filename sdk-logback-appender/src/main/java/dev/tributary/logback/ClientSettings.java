@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * The settings of a client the appender builds itself. Unset settings ({@code null}) come from
@@ -28,6 +30,16 @@ final class ClientSettings {
   Long rateLimit;
   Long rateBurst;
   final Map<String, String> producerProperties = new LinkedHashMap<>();
+  /** The SDK's redaction keys ({@code redaction.fields}, ...) as given in {@code logback.xml}. */
+  final Map<String, String> redaction = new LinkedHashMap<>();
+  /** Why a redaction setting is unusable; the client is then not built (a dropped rule would leak data). */
+  String redactionError;
+
+  static final String REDACTION_BUILTIN = "redaction.builtin";
+  static final String REDACTION_FIELDS = "redaction.fields";
+  static final String REDACTION_REPLACEMENT = "redaction.replacement";
+  static final String REDACTION_PATTERN = "redaction.pattern.";
+  private static final Pattern PATTERN_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
   /** {@code true} if any client setting was given in {@code logback.xml}. */
   boolean anySet() {
@@ -36,6 +48,28 @@ final class ClientSettings {
         || keyByInstance != null || maxMessageChars != null || maxStackTraceChars != null
         || rateLimit != null || rateBurst != null
         || !producerProperties.isEmpty();
+  }
+
+  /** {@code true} if any redaction setting was given in {@code logback.xml}. */
+  boolean anyRedactionSet() {
+    return !redaction.isEmpty() || redactionError != null;
+  }
+
+  /**
+   * Records {@code <redactionPattern>name=regex</redactionPattern>} as the SDK's
+   * {@code redaction.pattern.<name>}; the regex itself is checked by the SDK when the client is built.
+   */
+  void redactionPattern(String namedPattern) {
+    int eq = namedPattern == null ? -1 : namedPattern.indexOf('=');
+    String name = eq < 0 ? "" : namedPattern.substring(0, eq).trim();
+    if (!PATTERN_NAME.matcher(name).matches() || namedPattern.substring(eq + 1).isBlank()) {
+      if (redactionError == null) {
+        redactionError = "redactionPattern must be name=regex (a name of letters, digits, _ or -), was '"
+            + namedPattern + "'";
+      }
+      return;
+    }
+    redaction.put(REDACTION_PATTERN + name, namedPattern.substring(eq + 1).trim());
   }
 
   /**
@@ -85,6 +119,15 @@ final class ClientSettings {
       b.logsRateBurst(rateBurst);
     }
     producerProperties.forEach(b::producerProperty);
+    if (redactionError != null) {
+      throw new IllegalArgumentException(redactionError);
+    }
+    if (!redaction.isEmpty()) {
+      // Through the SDK's own key table, so the values mean exactly what the environment's do.
+      Properties keys = new Properties();
+      redaction.forEach((key, value) -> keys.setProperty("tributary." + key, value));
+      b.fromProperties(keys);
+    }
     b.closeTimeout(closeTimeout);
     return b.build();
   }

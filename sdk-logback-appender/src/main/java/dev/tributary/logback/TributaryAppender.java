@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <bootstrapServers>kafka-1:9092,kafka-2:9092</bootstrapServers>
  *   <serviceName>checkout</serviceName>
  *   <producerProperty>security.protocol=SSL</producerProperty>
+ *   <redactionFields>password,iban,cvv</redactionFields>
+ *   <redactionPattern>iban=\bDE\d{20}\b</redactionPattern>
  *   <appender-ref ref="CONSOLE"/>   <!-- optional fallback -->
  * </appender>
  * }</pre>
@@ -135,6 +137,11 @@ public final class TributaryAppender extends UnsynchronizedAppenderBase<ILogging
   private void ignoredSettings(String why) {
     if (settings.anySet()) {
       addWarn(prefix() + why + ": the client settings in this appender's configuration are ignored");
+    }
+    if (settings.anyRedactionSet()) {
+      // Said on its own: someone relying on these rules must learn that they do not protect this data.
+      addWarn(prefix() + why + ": the redaction settings in this appender's configuration do not apply;"
+          + " the shared client redacts with the rules it was built with");
     }
   }
 
@@ -454,6 +461,63 @@ public final class TributaryAppender extends UnsynchronizedAppenderBase<ILogging
 
   public Duration getCloseTimeout() {
     return closeTimeout;
+  }
+
+  // --- redaction (the SDK's redaction.* keys, applied on top of the environment's) --------------
+
+  /**
+   * The built-in detectors: {@code card,email} (the SDK's default), {@code card}, {@code email} or
+   * {@code none}; key {@code redaction.builtin}. Replaces the environment's value.
+   */
+  public void setRedactionBuiltin(String builtin) {
+    settings.redaction.put(ClientSettings.REDACTION_BUILTIN, builtin == null ? "" : builtin.trim());
+  }
+
+  public String getRedactionBuiltin() {
+    return settings.redaction.get(ClientSettings.REDACTION_BUILTIN);
+  }
+
+  /**
+   * Comma-separated field names whose values are replaced whole, in log fields (key-value pairs)
+   * and labels (MDC), compared ignoring case and {@code _ - .}; key {@code redaction.fields}.
+   * Added to the environment's.
+   */
+  public void setRedactionFields(String fields) {
+    settings.redaction.put(ClientSettings.REDACTION_FIELDS, fields == null ? "" : fields.trim());
+  }
+
+  public String getRedactionFields() {
+    return settings.redaction.get(ClientSettings.REDACTION_FIELDS);
+  }
+
+  /**
+   * A value pattern, {@code name=regex} ({@code java.util.regex}): every match in messages, label
+   * and field values and exception text is replaced; key {@code redaction.pattern.<name>}. Repeat the
+   * element for more; added to the environment's. A pattern that is malformed, does not compile or
+   * matches the empty string stops the appender from shipping at all (reported as an error).
+   */
+  public void addRedactionPattern(String namedPattern) {
+    settings.redactionPattern(namedPattern);
+  }
+
+  /** The redaction patterns set so far, by name. */
+  public java.util.Map<String, String> getRedactionPatterns() {
+    java.util.Map<String, String> patterns = new java.util.LinkedHashMap<>();
+    settings.redaction.forEach((key, value) -> {
+      if (key.startsWith(ClientSettings.REDACTION_PATTERN)) {
+        patterns.put(key.substring(ClientSettings.REDACTION_PATTERN.length()), value);
+      }
+    });
+    return java.util.Collections.unmodifiableMap(patterns);
+  }
+
+  /** What redacted text and values become; key {@code redaction.replacement}. Default {@code [REDACTED]}. */
+  public void setRedactionReplacement(String replacement) {
+    settings.redaction.put(ClientSettings.REDACTION_REPLACEMENT, replacement == null ? "" : replacement);
+  }
+
+  public String getRedactionReplacement() {
+    return settings.redaction.get(ClientSettings.REDACTION_REPLACEMENT);
   }
 
   // --- appender settings ---------------------------------------------------------------------
