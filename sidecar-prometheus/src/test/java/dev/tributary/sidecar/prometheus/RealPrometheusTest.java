@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.Counter;
 import dev.tributary.Tributary;
-import dev.tributary.testkit.FreePorts;
 import dev.tributary.testkit.KafkaBrokerExtension;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +32,6 @@ class RealPrometheusTest {
   void prometheusScrapesTheSidecarAndRateSurvivesAnInstanceRestart(@TempDir Path dir) throws Exception {
     SidecarHarness.createTopics(KAFKA.broker(), "prom", 3);
     try (PrometheusSidecar sidecar = SidecarHarness.start(SidecarHarness.config(KAFKA.broker(), "prom"), Clock.systemUTC())) {
-      int port = FreePorts.find();
       Path config = dir.resolve("prometheus.yml");
       Files.writeString(config, """
           global:
@@ -46,15 +43,8 @@ class RealPrometheusTest {
               static_configs:
                 - targets: ['%s']
           """.formatted(sidecar.baseUrl().substring("http://".length())));
-      Process prometheus = new ProcessBuilder("prometheus", "--config.file=" + config,
-          "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
-          .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-      String api = "http://127.0.0.1:" + port;
-      try {
-        // On a busy machine Prometheus takes seconds to listen, then answers 503 until it is ready.
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-            .until(() -> SidecarHarness.HTTP.send(HttpRequest.newBuilder(URI.create(api + "/-/ready")).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+      try (PrometheusServer prometheus = PrometheusServer.start(dir, config)) {
+        String api = prometheus.api;
         Tributary run1 = SidecarHarness.client(KAFKA.broker(), "prom", "pay-1");
         Counter orders1 = run1.counter("orders").help("Orders taken").build();
         orders1.increment(1);
@@ -80,11 +70,6 @@ class RealPrometheusTest {
           assertThat(query(api, "count(orders_total{job=\"tributary\",instance=\"pay-1\",service=\"payments\"})")).isEqualTo(1);
         } finally {
           run2.close();
-        }
-      } finally {
-        prometheus.destroy();
-        if (!prometheus.waitFor(20, TimeUnit.SECONDS)) {
-          prometheus.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
       }
     }

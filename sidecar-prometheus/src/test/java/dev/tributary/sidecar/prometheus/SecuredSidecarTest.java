@@ -13,7 +13,6 @@ import dev.tributary.Tributary;
 import dev.tributary.TributaryBuilder;
 import dev.tributary.sidecar.ConsumeLoop;
 import dev.tributary.sidecar.SidecarConfig;
-import dev.tributary.testkit.FreePorts;
 import dev.tributary.testkit.KafkaBroker;
 import dev.tributary.testkit.SaslMechanism;
 import dev.tributary.testkit.TestCertificates;
@@ -28,7 +27,6 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,16 +122,8 @@ class SecuredSidecarTest {
               static_configs: [{targets: ['%s']}]
           """.formatted(dir.resolve("password"), TestCertificates.shared().caCertificate(), target,
           dir.resolve("wrong"), TestCertificates.shared().caCertificate(), target));
-      int port = FreePorts.find();
-      Process prometheus = new ProcessBuilder("prometheus", "--config.file=" + config,
-          "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
-          .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-      String api = "http://127.0.0.1:" + port;
-      try {
-        // On a busy machine Prometheus takes seconds to listen, then answers 503 until it is ready.
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-            .until(() -> SidecarHarness.HTTP.send(HttpRequest.newBuilder(URI.create(api + "/-/ready")).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+      try (PrometheusServer prometheus = PrometheusServer.start(dir, config)) {
+        String api = prometheus.api;
         Counter orders = client.counter("orders").help("Orders taken").build();
         orders.increment(7);
 
@@ -148,11 +138,6 @@ class SecuredSidecarTest {
             .build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(self).contains("tributary_sidecar_records_consumed")
             .doesNotContain(KAFKA_PASSWORD, SCRAPE_PASSWORD, TestCertificates.shared().password());
-      } finally {
-        prometheus.destroy();
-        if (!prometheus.waitFor(20, TimeUnit.SECONDS)) {
-          prometheus.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
       }
     }
   }
