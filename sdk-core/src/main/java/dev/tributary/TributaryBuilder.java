@@ -66,6 +66,13 @@ public final class TributaryBuilder {
   public static final SpoolFsync DEFAULT_EVENTS_SPOOL_FSYNC = SpoolFsync.INTERVAL;
   /** Default interval of {@link SpoolFsync#INTERVAL} (and of the spool's checkpoint): 100 ms. */
   public static final Duration DEFAULT_EVENTS_SPOOL_FSYNC_INTERVAL = Duration.ofMillis(100);
+  /** Default bound on the logs spill spool's files ({@code logs.overflow=spill}): 256 MiB. */
+  public static final long DEFAULT_LOGS_SPOOL_MAX_BYTES = 256L * 1024 * 1024;
+  /**
+   * Default policy of a full logs spill spool: {@link SpoolOverflow#DROP_OLDEST}, as a rotating log
+   * file: a long outage keeps the most recent records.
+   */
+  public static final SpoolOverflow DEFAULT_LOGS_SPOOL_OVERFLOW = SpoolOverflow.DROP_OLDEST;
   /**
    * Default policy of a full event spool: {@link SpoolOverflow#REJECT}, so the caller learns through
    * {@code sendEvent}'s return value instead of an event silently going later.
@@ -101,6 +108,7 @@ public final class TributaryBuilder {
   private int eventsBufferCapacity = DEFAULT_EVENTS_BUFFER_CAPACITY;
   private OverflowPolicy eventsOverflow = OverflowPolicy.DROP_NEWEST;
   private int metricsBufferCapacity = DEFAULT_METRICS_BUFFER_CAPACITY;
+  private OverflowPolicy metricsOverflow = OverflowPolicy.DROP_OLDEST;
   private int maxSeries = DEFAULT_MAX_SERIES;
   private int maxSeriesPerMetric = DEFAULT_MAX_SERIES_PER_METRIC;
   private int maxMessageChars = DEFAULT_MAX_MESSAGE_CHARS;
@@ -117,6 +125,9 @@ public final class TributaryBuilder {
   private Duration eventsSpoolFsyncInterval = DEFAULT_EVENTS_SPOOL_FSYNC_INTERVAL;
   private long eventsSpoolMaxBytes = DEFAULT_EVENTS_SPOOL_MAX_BYTES;
   private SpoolOverflow eventsSpoolOverflow = DEFAULT_EVENTS_SPOOL_OVERFLOW;
+  private Path logsSpoolDir;
+  private long logsSpoolMaxBytes = DEFAULT_LOGS_SPOOL_MAX_BYTES;
+  private SpoolOverflow logsSpoolOverflow = DEFAULT_LOGS_SPOOL_OVERFLOW;
   private int circuitFailureThreshold = DEFAULT_CIRCUIT_FAILURE_THRESHOLD;
   private Duration circuitOpenDuration = DEFAULT_CIRCUIT_OPEN_DURATION;
   private Redaction redaction = Redaction.defaults();
@@ -235,7 +246,11 @@ public final class TributaryBuilder {
     return this;
   }
 
-  /** Key {@code logs.overflow} ({@code drop-newest}, {@code drop-oldest}); default drop-newest. */
+  /**
+   * What the log buffer does when it is full. Key {@code logs.overflow} ({@code drop-newest},
+   * {@code drop-oldest}, {@code spill}); default drop-newest. {@link OverflowPolicy#SPILL} needs
+   * {@link #logsSpoolDir}.
+   */
   public TributaryBuilder logsOverflow(OverflowPolicy policy) {
     this.logsOverflow = policy;
     return this;
@@ -257,7 +272,10 @@ public final class TributaryBuilder {
     return this;
   }
 
-  /** Key {@code events.overflow} ({@code drop-newest}, {@code drop-oldest}); default drop-newest. */
+  /**
+   * Key {@code events.overflow} ({@code drop-newest}, {@code drop-oldest}); default drop-newest.
+   * {@link OverflowPolicy#SPILL} is refused: events are spooled through {@link #eventsSpoolDir}.
+   */
   public TributaryBuilder eventsOverflow(OverflowPolicy policy) {
     this.eventsOverflow = policy;
     return this;
@@ -270,6 +288,16 @@ public final class TributaryBuilder {
    */
   public TributaryBuilder metricsBufferCapacity(int capacity) {
     this.metricsBufferCapacity = capacity;
+    return this;
+  }
+
+  /**
+   * What the metric buffer does when it is full. Key {@code metrics.overflow} ({@code drop-oldest},
+   * {@code drop-newest}); default drop-oldest: a newer cumulative sample supersedes an older one.
+   * {@link OverflowPolicy#SPILL} is refused: metrics are latest-wins snapshots.
+   */
+  public TributaryBuilder metricsOverflow(OverflowPolicy policy) {
+    this.metricsOverflow = policy;
     return this;
   }
 
@@ -385,6 +413,34 @@ public final class TributaryBuilder {
     return this;
   }
 
+  /**
+   * The directory log records are spilled to with {@code logs.overflow=spill}: while Kafka is
+   * unreachable or slower than the application, the I/O thread moves buffered log records there and
+   * sends them from there, in order; what is left at shutdown is sent by the next start with the same
+   * directory. Key {@code logs.spool.dir}; default none. A directory of its own (not
+   * {@code events.spool.dir}), on a local disk; unused unless the policy is spill.
+   */
+  public TributaryBuilder logsSpoolDir(Path dir) {
+    this.logsSpoolDir = dir;
+    return this;
+  }
+
+  /** The bound on the logs spool's files, in bytes (at least 64 KiB). Key {@code logs.spool.max.bytes}; default 256 MiB. */
+  public TributaryBuilder logsSpoolMaxBytes(long bytes) {
+    this.logsSpoolMaxBytes = bytes;
+    return this;
+  }
+
+  /**
+   * What a full logs spool does. Key {@code logs.spool.overflow} ({@code drop-oldest},
+   * {@code drop-newest}, {@code reject}: the buffer fills and {@code sendLog} returns false); default
+   * drop-oldest.
+   */
+  public TributaryBuilder logsSpoolOverflow(SpoolOverflow overflow) {
+    this.logsSpoolOverflow = overflow;
+    return this;
+  }
+
   /** Consecutive failures that open a producer's circuit. Key {@code circuit.failure.threshold}; default {@value #DEFAULT_CIRCUIT_FAILURE_THRESHOLD}. */
   public TributaryBuilder circuitFailureThreshold(int failures) {
     this.circuitFailureThreshold = failures;
@@ -459,13 +515,14 @@ public final class TributaryBuilder {
         metricsTopic, logsTopic, healthTopic, eventsTopicSuffix,
         metricsStep, healthInterval,
         logsBufferCapacity, logsOverflow, logsKeyedByInstance,
-        eventsBufferCapacity, eventsOverflow, metricsBufferCapacity,
+        eventsBufferCapacity, eventsOverflow, metricsBufferCapacity, metricsOverflow,
         maxSeries, maxSeriesPerMetric, maxMessageChars, maxStackTraceChars, maxRecordBytes,
         closeTimeout, shutdownHook, producerProperties, Map.copyOf(healthChecks), clock, threadFactory,
         new DeliverySettings(eventsSpoolDir, eventsSpoolFsync, eventsSpoolFsyncInterval, eventsSpoolMaxBytes,
             eventsSpoolOverflow, circuitFailureThreshold, circuitOpenDuration,
             logsRateLimit, burst(logsRateBurst, logsRateLimit, DEFAULT_LOGS_RATE_LIMIT, DEFAULT_LOGS_RATE_BURST),
-            eventsRateLimit, burst(eventsRateBurst, eventsRateLimit, 0, 0)),
+            eventsRateLimit, burst(eventsRateBurst, eventsRateLimit, 0, 0),
+            logsSpoolDir, logsSpoolMaxBytes, logsSpoolOverflow),
         redaction);
   }
 

@@ -14,7 +14,7 @@ public final class TributaryStats {
   private final long seriesRefused;
   private final long seriesActive;
   private final Map<StreamKind, Long> limited;
-  private final SpoolStats spool;
+  private final Map<StreamKind, SpoolStats> spools;
   private final Map<String, CircuitStats> circuits;
 
   /** Creates a snapshot (used by implementations). */
@@ -31,6 +31,19 @@ public final class TributaryStats {
    */
   public TributaryStats(Map<StreamKind, StreamStats> streams, long seriesActive, long seriesRefused,
       Map<StreamKind, Long> limited, SpoolStats spool, Map<String, CircuitStats> circuits) {
+    this(streams, seriesActive, seriesRefused, limited,
+        spool == null ? Map.of() : Map.of(StreamKind.EVENTS, spool), circuits);
+  }
+
+  /**
+   * Creates a snapshot with the delivery details and a spool per stream (used by implementations).
+   *
+   * @param limited per stream, records refused by the stream's rate limit
+   * @param spools per stream, its spool's counters: the event spool, the logs spill spool
+   * @param circuits per producer ({@code throughput}, {@code durable}), its circuit breaker
+   */
+  public TributaryStats(Map<StreamKind, StreamStats> streams, long seriesActive, long seriesRefused,
+      Map<StreamKind, Long> limited, Map<StreamKind, SpoolStats> spools, Map<String, CircuitStats> circuits) {
     EnumMap<StreamKind, StreamStats> copy = new EnumMap<>(StreamKind.class);
     EnumMap<StreamKind, Long> limitedCopy = new EnumMap<>(StreamKind.class);
     for (StreamKind kind : StreamKind.values()) {
@@ -41,7 +54,12 @@ public final class TributaryStats {
     this.seriesActive = seriesActive;
     this.seriesRefused = seriesRefused;
     this.limited = limitedCopy;
-    this.spool = spool == null ? SpoolStats.DISABLED : spool;
+    EnumMap<StreamKind, SpoolStats> spoolCopy = new EnumMap<>(StreamKind.class);
+    for (StreamKind kind : StreamKind.values()) {
+      SpoolStats s = spools.get(kind);
+      spoolCopy.put(kind, s == null ? SpoolStats.DISABLED : s);
+    }
+    this.spools = spoolCopy;
     java.util.TreeMap<String, CircuitStats> circuitCopy = new java.util.TreeMap<>(circuits);
     for (String producer : PRODUCERS) {
       circuitCopy.putIfAbsent(producer, CircuitStats.CLOSED);
@@ -62,7 +80,15 @@ public final class TributaryStats {
 
   /** The event spool's counters; {@link SpoolStats#enabled()} is false without a spool directory. */
   public SpoolStats spool() {
-    return spool;
+    return spools.get(StreamKind.EVENTS);
+  }
+
+  /**
+   * A stream's spool counters: the event spool ({@code events.spool.dir}) or the logs spill spool
+   * ({@code logs.overflow=spill}); {@link SpoolStats#enabled()} is false for a stream without one.
+   */
+  public SpoolStats spool(StreamKind kind) {
+    return spools.get(kind);
   }
 
   /** The circuit breaker of a producer: {@code throughput} or {@code durable}; see {@link #PRODUCERS}. */
@@ -96,9 +122,11 @@ public final class TributaryStats {
       sb.append(e.getKey().label()).append('=').append(e.getValue()).append(", ");
     }
     sb.append("seriesActive=").append(seriesActive).append(", seriesRefused=").append(seriesRefused);
-    if (spool.enabled() || spool.errors() > 0) {
-      sb.append(", spool=").append(spool);
-    }
+    spools.forEach((kind, spool) -> {
+      if (spool.enabled() || spool.errors() > 0) {
+        sb.append(", ").append(kind.label()).append(".spool=").append(spool);
+      }
+    });
     circuits.forEach((k, v) -> {
       if (v.state() != CircuitState.CLOSED || v.opened() > 0) {
         sb.append(", circuit.").append(k).append('=').append(v);
@@ -108,8 +136,8 @@ public final class TributaryStats {
   }
 
   /**
-   * The event spool's counters (all totals since the client was built, except {@code pending} and
-   * {@code bytes}).
+   * A spool's counters (all totals since the client was built, except {@code pending} and
+   * {@code bytes}): the event spool's, or the logs spill spool's (records instead of events).
    *
    * @param enabled a spool directory is configured and usable (false after falling back to memory)
    * @param spooled events written to the spool (and forced, with {@code events.spool.fsync=always}):
@@ -121,10 +149,11 @@ public final class TributaryStats {
    * @param dropped events the spool gave up: its overflow policy, a write failure, or unreadable
    * @param tornRecords torn or corrupt record tails truncated at start (or skipped), never replayed
    * @param errors times the spool directory could not be used (open, write, read, checkpoint)
+   * @param recoveries times the spool was used again in the same run after it could not be
    */
   public record SpoolStats(boolean enabled, long spooled, long pending, long bytes, long recovered, long replayed,
-      long dropped, long tornRecords, long errors) {
-    static final SpoolStats DISABLED = new SpoolStats(false, 0, 0, 0, 0, 0, 0, 0, 0);
+      long dropped, long tornRecords, long errors, long recoveries) {
+    static final SpoolStats DISABLED = new SpoolStats(false, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   /**

@@ -94,7 +94,7 @@ class ConfigurationTest {
     assertThatThrownBy(() -> fromEnv(Map.of("TRIBUTARY_METRICS_STEP", "soon"), new Properties()))
         .hasMessageContaining("metrics.step must be a duration such as 7d, 12h, 30m, 45s, 500ms, got 'soon'");
     assertThatThrownBy(() -> fromEnv(Map.of("TRIBUTARY_LOGS_OVERFLOW", "block"), new Properties()))
-        .hasMessageContaining("logs.overflow must be drop-newest or drop-oldest");
+        .hasMessage("logs.overflow must be drop-newest, drop-oldest or spill, was 'block'");
   }
 
   @Test

@@ -76,4 +76,64 @@ class DeliveryConfigurationTest {
     ClientConfig ok = Tributary.builder().bootstrapServers("k:1").serviceName("s").logsRateLimit(0).config();
     assertThat(ok.delivery().logsRateLimit()).isZero();
   }
+
+  private static ClientConfig configFrom(Map<String, String> env, Properties system) {
+    TributaryBuilder builder = Tributary.builder().bootstrapServers("k:1").serviceName("s");
+    ConfigKeys.applyEnvironment(builder, env, system);
+    return builder.config();
+  }
+
+  @Test
+  void logsSpillIsConfiguredFromTheEnvironmentSystemPropertiesOrAFile(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    ClientConfig env = configFrom(Map.of("TRIBUTARY_LOGS_OVERFLOW", "spill",
+        "TRIBUTARY_LOGS_SPOOL_DIR", "/var/spool/tributary-logs",
+        "TRIBUTARY_LOGS_SPOOL_MAX_BYTES", "1048576",
+        "TRIBUTARY_LOGS_SPOOL_OVERFLOW", "drop-newest"), new Properties());
+    assertThat(env.logsOverflow()).isEqualTo(OverflowPolicy.SPILL);
+    assertThat(env.delivery().logsSpoolDir()).isEqualTo(Path.of("/var/spool/tributary-logs"));
+    assertThat(env.delivery().logsSpoolMaxBytes()).isEqualTo(1_048_576);
+    assertThat(env.delivery().logsSpoolOverflow()).isEqualTo(SpoolOverflow.DROP_NEWEST);
+
+    Properties system = new Properties();
+    system.setProperty("tributary.logs.overflow", "spill");
+    system.setProperty("tributary.logs.spool.dir", "/tmp/logs-spool");
+    ClientConfig props = configFrom(Map.of(), system);
+    assertThat(props.logsOverflow()).isEqualTo(OverflowPolicy.SPILL);
+    assertThat(props.delivery().logsSpoolDir()).isEqualTo(Path.of("/tmp/logs-spool"));
+    assertThat(props.delivery().logsSpoolMaxBytes()).as("default").isEqualTo(256L * 1024 * 1024);
+    assertThat(props.delivery().logsSpoolOverflow()).as("default").isEqualTo(SpoolOverflow.DROP_OLDEST);
+
+    Path file = java.nio.file.Files.writeString(dir.resolve("tributary.properties"),
+        "tributary.logs.overflow=spill\ntributary.logs.spool.dir=/srv/logs-spool\n");
+    ClientConfig fromFile = configFrom(Map.of("TRIBUTARY_CONFIG_FILE", file.toString()), new Properties());
+    assertThat(fromFile.logsOverflow()).isEqualTo(OverflowPolicy.SPILL);
+    assertThat(fromFile.delivery().logsSpoolDir()).isEqualTo(Path.of("/srv/logs-spool"));
+
+    ClientConfig built = Tributary.builder().bootstrapServers("k:1").serviceName("s")
+        .logsOverflow(OverflowPolicy.SPILL).logsSpoolDir(Path.of("/srv/logs")).config();
+    assertThat(built.delivery().logsSpoolDir()).isEqualTo(Path.of("/srv/logs"));
+    assertThat(configFrom(Map.of(), new Properties()).metricsOverflow()).isEqualTo(OverflowPolicy.DROP_OLDEST);
+  }
+
+  @Test
+  void spillIsRefusedWhereItCannotWorkNamingTheKey() {
+    assertThatThrownBy(() -> configFrom(Map.of("TRIBUTARY_LOGS_OVERFLOW", "spill"), new Properties()))
+        .hasMessage("logsOverflow (logs.overflow) spill needs logsSpoolDir (logs.spool.dir), the directory spilled log"
+            + " records are written to");
+    assertThatThrownBy(() -> configFrom(Map.of("TRIBUTARY_EVENTS_OVERFLOW", "spill"), new Properties()))
+        .hasMessageStartingWith("eventsOverflow (events.overflow) cannot be spill: events go through a spool whenever"
+            + " events.spool.dir is set");
+    assertThatThrownBy(() -> configFrom(Map.of("TRIBUTARY_METRICS_OVERFLOW", "spill"), new Properties()))
+        .hasMessageStartingWith("metricsOverflow (metrics.overflow) cannot be spill: metrics are cumulative snapshots");
+    assertThatThrownBy(() -> configFrom(Map.of("TRIBUTARY_LOGS_OVERFLOW", "spool"), new Properties()))
+        .hasMessage("logs.overflow must be drop-newest, drop-oldest or spill, was 'spool'");
+    assertThatThrownBy(() -> configFrom(Map.of("TRIBUTARY_LOGS_SPOOL_OVERFLOW", "block"), new Properties()))
+        .hasMessage("logs.spool.overflow must be reject, drop-oldest or drop-newest, was 'block'");
+    assertThatThrownBy(() -> configFrom(Map.of("TRIBUTARY_LOGS_SPOOL_MAX_BYTES", "1000"), new Properties()))
+        .hasMessage("logsSpoolMaxBytes must be at least 65536, was 1000");
+    assertThatThrownBy(() -> configFrom(Map.of("TRIBUTARY_LOGS_OVERFLOW", "spill", "TRIBUTARY_LOGS_SPOOL_DIR", "/srv/s",
+        "TRIBUTARY_EVENTS_SPOOL_DIR", "/srv/s/"), new Properties()))
+        .hasMessage("logsSpoolDir must not be eventsSpoolDir (/srv/s): each spool needs a directory of its own");
+  }
 }

@@ -36,7 +36,7 @@ class SpoolFailureTest {
   Path dir;
 
   private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-  private final Logger spoolLogger = (Logger) LoggerFactory.getLogger("dev.tributary.internal.EventSpooler");
+  private final Logger spoolLogger = (Logger) LoggerFactory.getLogger("dev.tributary.internal.Spooler");
 
   @BeforeEach
   void captureLog() {
@@ -104,6 +104,64 @@ class SpoolFailureTest {
         assertThat(counts.received() - counts.duplicates()).isEqualTo(100);
         assertThat(counts.gaps()).isZero();
         assertThat(client.stats().stream(StreamKind.EVENTS).sent()).isEqualTo(100);
+      }
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void aWriteFailureMidRunIsOneErrorAndTheSpoolTakesWritesAgainOnceTheDirectoryIsBack() throws Exception {
+    int port = FreePorts.find();
+    Path spool = dir.resolve("spool");
+    Path away = dir.resolve("spool.away");
+    // 1 MiB bound: 128 KiB segments, so the spool creates a new segment file every few hundred events.
+    Tributary client = builder("127.0.0.1:" + port).eventsSpoolDir(spool).eventsSpoolMaxBytes(1024 * 1024).build();
+    try {
+      int events = 0;
+      for (; events < 100; events++) {
+        assertThat(client.sendEvent("midrun", "thing.happened", "e-" + (events % 7), Map.of("i", events,
+            "pad", "p".repeat(300)))).isTrue();
+      }
+      awaitStats(client, s -> s.spool().spooled() == 100);
+      // Its first checkpoint written (with Kafka away the committed position stays where it is).
+      awaitStats(client, s -> Files.exists(spool.resolve("checkpoint")));
+
+      // The directory disappears while the client runs (a real failure that holds for root too): the
+      // open segment file goes with it, and the next segment file cannot be created.
+      Files.move(spool, away);
+      Files.writeString(spool, "a file where the spool directory should be");
+      for (; events < 1_000; events++) {
+        assertThat(client.sendEvent("midrun", "thing.happened", "e-" + (events % 7), Map.of("i", events,
+            "pad", "p".repeat(300)))).isTrue();
+      }
+      awaitStats(client, s -> s.spool().errors() == 1);
+      List<ILoggingEvent> failures = errors(m -> m.contains("failed while writing"));
+      assertThat(failures).hasSize(1);
+      assertThat(failures.get(0).getFormattedMessage()).contains(spool.toAbsolutePath().toString())
+          .contains("0 events being written were dropped").contains("the spool is tried again later");
+      TributaryStats failed = client.stats();
+      assertThat(failed.spool().spooled()).isLessThan(1_000);
+      assertThat(failed.spool().recoveries()).isZero();
+
+      // Fixed (space freed, the directory back): the next attempt (1 s after the failure) finds it
+      // writable, and the events that waited in memory are spooled, the one being written first.
+      Files.delete(spool);
+      Files.move(away, spool);
+      awaitStats(client, s -> s.spool().recoveries() == 1 && s.spool().spooled() == 1_000);
+      assertThat(infos(m -> m.contains("takes writes again"))).hasSize(1);
+      assertThat(client.stats().spool().errors()).as("one failure, reported once").isEqualTo(1);
+      assertThat(errors(m -> true)).hasSize(1);
+      assertThat(client.stats().stream(StreamKind.EVENTS).dropped()).isZero();
+
+      try (KafkaBroker broker = KafkaBroker.builder().port(port).start()) {
+        DeliveryReport report = client.flush(Duration.ofSeconds(60));
+        assertThat(report.isComplete()).as(report.toString()).isTrue();
+        List<ConsumerRecord<String, String>> records = broker.reader().drain("midrun.events", Duration.ofSeconds(1));
+        SequenceTracker.Counts counts = Envelopes.track(records).counts("spooler", "midrun.events");
+        assertThat(counts.received() - counts.duplicates()).as("every event arrives").isEqualTo(1_000);
+        assertThat(counts.gaps()).isZero();
+        assertThat(client.stats().stream(StreamKind.EVENTS).sent()).isEqualTo(1_000);
       }
     } finally {
       client.close();
@@ -186,6 +244,12 @@ class SpoolFailureTest {
       assertThat(counts.gaps()).as("the refused ones are the gaps").isEqualTo(refused);
     } finally {
       client.close();
+    }
+  }
+
+  private List<ILoggingEvent> infos(Predicate<String> message) {
+    synchronized (log.list) {
+      return log.list.stream().filter(e -> e.getLevel() == Level.INFO && message.test(e.getFormattedMessage())).toList();
     }
   }
 

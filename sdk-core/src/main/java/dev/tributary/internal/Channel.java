@@ -38,9 +38,9 @@ final class Channel {
   /** Sequence numbers of this stream (events keep one per domain instead). */
   final AtomicLong seq = new AtomicLong();
 
-  /** Events of this run in the spool, not yet acknowledged (written by the I/O thread). */
+  /** Records of this run in the stream's spool, not yet acknowledged (written by the I/O thread). */
   volatile long spoolBacklog;
-  /** Events of this run left in the spool at shutdown, delivered by the next start. */
+  /** Records of this run left in the spool at shutdown, delivered by the next start. */
   final AtomicLong leftInSpool = new AtomicLong();
 
   // Owned by the I/O thread.
@@ -71,6 +71,7 @@ final class Channel {
       accepted.increment();
       return true;
     }
+    // SPILL: the I/O thread moves the buffer to the spool before it fills; full all the same, refuse.
     if (policy == OverflowPolicy.DROP_OLDEST) {
       if (buffer.poll() != null) {
         evicted.increment();
@@ -114,7 +115,12 @@ final class Channel {
     return (int) Math.min(Integer.MAX_VALUE, buffer.size() + takenCount + (pending == null ? 0 : 1) + spoolBacklog);
   }
 
-  /** The overflow policy as configured ({@code drop-newest}, {@code drop-oldest}). */
+  /** Whether the overflow policy is {@link OverflowPolicy#SPILL}. */
+  boolean spills() {
+    return policy == OverflowPolicy.SPILL;
+  }
+
+  /** The overflow policy as configured ({@code drop-newest}, {@code drop-oldest}, {@code spill}). */
   String policyName() {
     return policy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }

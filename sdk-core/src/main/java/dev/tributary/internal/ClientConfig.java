@@ -33,6 +33,7 @@ public record ClientConfig(
     int eventsBufferCapacity,
     OverflowPolicy eventsOverflow,
     int metricsBufferCapacity,
+    OverflowPolicy metricsOverflow,
     int maxSeries,
     int maxSeriesPerMetric,
     int maxMessageChars,
@@ -110,6 +111,19 @@ public record ClientConfig(
     if (eventsOverflow == null) {
       throw new IllegalArgumentException("eventsOverflow must not be null");
     }
+    if (metricsOverflow == null) {
+      throw new IllegalArgumentException("metricsOverflow must not be null");
+    }
+    if (eventsOverflow == OverflowPolicy.SPILL) {
+      throw new IllegalArgumentException("eventsOverflow (events.overflow) cannot be spill: events go through a spool"
+          + " whenever events.spool.dir is set; events.overflow is what the in-memory buffer in front of it does"
+          + " (drop-newest or drop-oldest)");
+    }
+    if (metricsOverflow == OverflowPolicy.SPILL) {
+      throw new IllegalArgumentException("metricsOverflow (metrics.overflow) cannot be spill: metrics are cumulative"
+          + " snapshots, the next step supersedes a lost one (latest wins), so spilling them would only delay stale"
+          + " values; use drop-oldest (the default) or drop-newest");
+    }
     if (clock == null) {
       throw new IllegalArgumentException("clock must not be null");
     }
@@ -118,6 +132,10 @@ public record ClientConfig(
     }
     if (delivery == null) {
       throw new IllegalArgumentException("delivery settings must not be null");
+    }
+    if (logsOverflow == OverflowPolicy.SPILL && delivery.logsSpoolDir() == null) {
+      throw new IllegalArgumentException("logsOverflow (logs.overflow) spill needs logsSpoolDir (logs.spool.dir), the"
+          + " directory spilled log records are written to");
     }
     // Fail now, not on the I/O thread, if a producer property is unknown-typed or malformed.
     try {

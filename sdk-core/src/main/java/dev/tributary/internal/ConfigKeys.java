@@ -53,6 +53,7 @@ public final class ConfigKeys {
     KEYS.put("events.buffer.capacity", (b, v) -> b.eventsBufferCapacity(integer("events.buffer.capacity", v)));
     KEYS.put("events.overflow", (b, v) -> b.eventsOverflow(overflow("events.overflow", v)));
     KEYS.put("metrics.buffer.capacity", (b, v) -> b.metricsBufferCapacity(integer("metrics.buffer.capacity", v)));
+    KEYS.put("metrics.overflow", (b, v) -> b.metricsOverflow(overflow("metrics.overflow", v)));
     KEYS.put("metrics.max.series", (b, v) -> b.maxSeries(integer("metrics.max.series", v)));
     KEYS.put("metrics.max.series.per.metric", (b, v) -> b.maxSeriesPerMetric(integer("metrics.max.series.per.metric", v)));
     KEYS.put("logs.max.message.chars", (b, v) -> b.maxMessageChars(integer("logs.max.message.chars", v)));
@@ -64,7 +65,10 @@ public final class ConfigKeys {
     KEYS.put("events.spool.fsync", (b, v) -> b.eventsSpoolFsync(fsync(v)));
     KEYS.put("events.spool.fsync.interval", (b, v) -> b.eventsSpoolFsyncInterval(duration("events.spool.fsync.interval", v)));
     KEYS.put("events.spool.max.bytes", (b, v) -> b.eventsSpoolMaxBytes(longValue("events.spool.max.bytes", v)));
-    KEYS.put("events.spool.overflow", (b, v) -> b.eventsSpoolOverflow(spoolOverflow(v)));
+    KEYS.put("events.spool.overflow", (b, v) -> b.eventsSpoolOverflow(spoolOverflow("events.spool.overflow", v)));
+    KEYS.put("logs.spool.dir", (b, v) -> b.logsSpoolDir(v == null || v.isBlank() ? null : Path.of(v)));
+    KEYS.put("logs.spool.max.bytes", (b, v) -> b.logsSpoolMaxBytes(longValue("logs.spool.max.bytes", v)));
+    KEYS.put("logs.spool.overflow", (b, v) -> b.logsSpoolOverflow(spoolOverflow("logs.spool.overflow", v)));
     KEYS.put("circuit.failure.threshold", (b, v) -> b.circuitFailureThreshold(integer("circuit.failure.threshold", v)));
     KEYS.put("circuit.open.duration", (b, v) -> b.circuitOpenDuration(duration("circuit.open.duration", v)));
     KEYS.put("logs.rate.limit", (b, v) -> b.logsRateLimit(longValue("logs.rate.limit", v)));
@@ -178,14 +182,14 @@ public final class ConfigKeys {
     };
   }
 
-  static SpoolOverflow spoolOverflow(String value) {
+  static SpoolOverflow spoolOverflow(String key, String value) {
     String v = value == null ? "" : value.toLowerCase(Locale.ROOT).replace('_', '-');
     return switch (v) {
       case "reject" -> SpoolOverflow.REJECT;
       case "drop-oldest" -> SpoolOverflow.DROP_OLDEST;
       case "drop-newest" -> SpoolOverflow.DROP_NEWEST;
       default -> throw new IllegalArgumentException(
-          "events.spool.overflow must be reject, drop-oldest or drop-newest, was '" + value + "'");
+          key + " must be reject, drop-oldest or drop-newest, was '" + value + "'");
     };
   }
 
@@ -227,7 +231,9 @@ public final class ConfigKeys {
     return switch (v) {
       case "drop-newest", "drop_newest" -> OverflowPolicy.DROP_NEWEST;
       case "drop-oldest", "drop_oldest" -> OverflowPolicy.DROP_OLDEST;
-      default -> throw new IllegalArgumentException(key + " must be drop-newest or drop-oldest, was '" + value + "'");
+      case "spill" -> OverflowPolicy.SPILL;
+      default -> throw new IllegalArgumentException(key + " must be drop-newest, drop-oldest"
+          + (key.startsWith("logs.") ? " or spill" : "") + ", was '" + value + "'");
     };
   }
 

@@ -92,7 +92,7 @@ public final class DefaultTributary implements Tributary {
         UUID.randomUUID().toString());
     this.instanceKey = source.instanceKey();
     this.logsKey = config.logsKeyedByInstance() ? instanceKey : null;
-    this.metrics = new Channel(StreamKind.METRICS, config.metricsBufferCapacity(), dev.tributary.OverflowPolicy.DROP_OLDEST, false);
+    this.metrics = new Channel(StreamKind.METRICS, config.metricsBufferCapacity(), config.metricsOverflow(), false);
     this.logs = new Channel(StreamKind.LOGS, config.logsBufferCapacity(), config.logsOverflow(), false);
     this.events = new Channel(StreamKind.EVENTS, config.eventsBufferCapacity(), config.eventsOverflow(), true);
     this.health = new Channel(StreamKind.HEALTH, 64, dev.tributary.OverflowPolicy.DROP_OLDEST, false);
@@ -480,14 +480,19 @@ public final class DefaultTributary implements Tributary {
     Map<StreamKind, Long> limited = new EnumMap<>(StreamKind.class);
     limited.put(StreamKind.LOGS, logsLimiter == null ? 0L : logsLimiter.limited());
     limited.put(StreamKind.EVENTS, eventsLimiter == null ? 0L : eventsLimiter.limited());
-    EventSpooler spooler = worker.spooler();
     Map<String, TributaryStats.CircuitStats> circuits = new java.util.HashMap<>();
     for (boolean durable : new boolean[] {false, true}) {
       CircuitBreaker b = worker.breaker(durable);
       circuits.put(b.producer(), new TributaryStats.CircuitStats(b.state(), b.opened(), b.consecutiveFailures()));
     }
-    return new TributaryStats(map, registry.seriesActive(), registry.seriesRefused(), limited,
-        spooler == null ? null : spooler.stats(), circuits);
+    Map<StreamKind, TributaryStats.SpoolStats> spools = new EnumMap<>(StreamKind.class);
+    for (StreamKind kind : StreamKind.values()) {
+      Spooler spooler = worker.spooler(kind);
+      if (spooler != null) {
+        spools.put(kind, spooler.stats());
+      }
+    }
+    return new TributaryStats(map, registry.seriesActive(), registry.seriesRefused(), limited, spools, circuits);
   }
 
   @Override

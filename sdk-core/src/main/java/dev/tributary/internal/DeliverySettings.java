@@ -2,6 +2,7 @@ package dev.tributary.internal;
 
 import dev.tributary.SpoolFsync;
 import dev.tributary.SpoolOverflow;
+import dev.tributary.StreamKind;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -20,6 +21,9 @@ import java.time.Duration;
  * @param logsRateBurst log records allowed at once
  * @param eventsRateLimit events per second, 0 for no limit
  * @param eventsRateBurst events allowed at once
+ * @param logsSpoolDir the logs spill spool directory ({@code logs.overflow=spill}), or {@code null}
+ * @param logsSpoolMaxBytes the bound on the logs spool's files
+ * @param logsSpoolOverflow what a full logs spool does
  */
 public record DeliverySettings(
     Path eventsSpoolDir,
@@ -32,11 +36,14 @@ public record DeliverySettings(
     long logsRateLimit,
     long logsRateBurst,
     long eventsRateLimit,
-    long eventsRateBurst) {
+    long eventsRateBurst,
+    Path logsSpoolDir,
+    long logsSpoolMaxBytes,
+    SpoolOverflow logsSpoolOverflow) {
 
   /** The largest spool segment file: 16 MiB. */
   static final long MAX_SEGMENT_BYTES = 16L * 1024 * 1024;
-  /** The smallest allowed {@code events.spool.max.bytes}: 64 KiB. */
+  /** The smallest allowed {@code events.spool.max.bytes} and {@code logs.spool.max.bytes}: 64 KiB. */
   public static final long MIN_SPOOL_BYTES = 64 * 1024;
 
   public DeliverySettings {
@@ -52,6 +59,18 @@ public record DeliverySettings(
     if (eventsSpoolMaxBytes < MIN_SPOOL_BYTES) {
       throw new IllegalArgumentException("eventsSpoolMaxBytes must be at least " + MIN_SPOOL_BYTES + ", was "
           + eventsSpoolMaxBytes);
+    }
+    if (logsSpoolOverflow == null) {
+      throw new IllegalArgumentException("logsSpoolOverflow must not be null");
+    }
+    if (logsSpoolMaxBytes < MIN_SPOOL_BYTES) {
+      throw new IllegalArgumentException("logsSpoolMaxBytes must be at least " + MIN_SPOOL_BYTES + ", was "
+          + logsSpoolMaxBytes);
+    }
+    if (logsSpoolDir != null && eventsSpoolDir != null
+        && logsSpoolDir.toAbsolutePath().normalize().equals(eventsSpoolDir.toAbsolutePath().normalize())) {
+      throw new IllegalArgumentException("logsSpoolDir must not be eventsSpoolDir (" + eventsSpoolDir
+          + "): each spool needs a directory of its own");
     }
     if (circuitFailureThreshold <= 0) {
       throw new IllegalArgumentException("circuitFailureThreshold must be positive, was " + circuitFailureThreshold);
@@ -72,8 +91,19 @@ public record DeliverySettings(
     }
   }
 
-  /** Segment files are at most 16 MiB and at most an eighth of the bound, so drop-oldest frees little at a time. */
-  long eventsSpoolSegmentBytes() {
-    return Math.min(MAX_SEGMENT_BYTES, Math.max(8 * 1024, eventsSpoolMaxBytes / 8));
+  /** The event spool, or {@code null} without {@code events.spool.dir}. */
+  SpoolSettings eventsSpool() {
+    return eventsSpoolDir == null ? null : new SpoolSettings(StreamKind.EVENTS, eventsSpoolDir, eventsSpoolFsync,
+        eventsSpoolFsyncInterval.toNanos(), eventsSpoolMaxBytes, eventsSpoolOverflow, false);
+  }
+
+  /**
+   * The logs spill spool, or {@code null} without {@code logs.spool.dir}. Logs favour throughput: it
+   * forces at most every {@code events.spool.fsync.interval} (a JVM crash loses nothing spilled, a
+   * power loss at most that interval).
+   */
+  SpoolSettings logsSpool() {
+    return logsSpoolDir == null ? null : new SpoolSettings(StreamKind.LOGS, logsSpoolDir, SpoolFsync.INTERVAL,
+        eventsSpoolFsyncInterval.toNanos(), logsSpoolMaxBytes, logsSpoolOverflow, true);
   }
 }

@@ -79,9 +79,8 @@ final class IoWorker implements Runnable {
   private final Callback[] callbacks;
   private final CircuitBreaker throughputBreaker;
   private final CircuitBreaker durableBreaker;
-  /** The events stream's spool path, or null without a spool directory. */
-  private final EventSpooler spooler;
-  private final Channel events;
+  /** Per stream (by ordinal), its spool path: events with a spool directory, logs with spill; else null. */
+  private final Spooler[] spoolers;
 
   private volatile Thread thread;
   private volatile boolean idle;
@@ -117,15 +116,14 @@ final class IoWorker implements Runnable {
     long open = settings.circuitOpenDuration().toNanos();
     this.throughputBreaker = new CircuitBreaker("throughput", settings.circuitFailureThreshold(), open);
     this.durableBreaker = new CircuitBreaker("durable", settings.circuitFailureThreshold(), open);
-    Channel eventsChannel = null;
+    this.spoolers = new Spooler[StreamKind.values().length];
     for (Channel c : channels) {
-      if (c.kind == StreamKind.EVENTS) {
-        eventsChannel = c;
+      SpoolSettings spool = c.kind == StreamKind.EVENTS ? settings.eventsSpool()
+          : c.kind == StreamKind.LOGS && c.spills() ? settings.logsSpool() : null;
+      if (spool != null) {
+        spoolers[c.kind.ordinal()] = new Spooler(spool, c, this, breaker(c.durable));
       }
     }
-    this.events = eventsChannel;
-    this.spooler = settings.eventsSpoolDir() == null || eventsChannel == null
-        ? null : new EventSpooler(settings, eventsChannel, this, durableBreaker);
   }
 
   /** How a record's hand-over to the producer went. */
@@ -159,8 +157,15 @@ final class IoWorker implements Runnable {
     return durable ? durableBreaker : throughputBreaker;
   }
 
-  EventSpooler spooler() {
-    return spooler;
+  /** The spool path of a stream, or null. */
+  Spooler spooler(StreamKind kind) {
+    return spoolers[kind.ordinal()];
+  }
+
+  /** The spool path of a channel if the channel goes through it now, else null. */
+  private Spooler spooling(Channel c) {
+    Spooler s = spoolers[c.kind.ordinal()];
+    return s != null && s.active() ? s : null;
   }
 
   void start(Thread t) {
@@ -215,20 +220,26 @@ final class IoWorker implements Runnable {
   public void run() {
     InternalThreads.markCurrent();
     try {
-      if (spooler != null) {
-        spooler.open(System.nanoTime());
+      for (Spooler s : spoolers) {
+        if (s != null) {
+          s.open(System.nanoTime());
+        }
       }
       loop();
     } finally {
       long remaining = Math.max(0, deadlineNanos - System.nanoTime());
       closeProducers(remaining);
-      if (spooler != null) {
+      for (Channel c : channels) {
+        Spooler s = spoolers[c.kind.ordinal()];
+        if (s == null) {
+          continue;
+        }
         try {
-          long left = spooler.finish(System.nanoTime());
-          events.leftInSpool.set(left);
-          events.spoolBacklog = left;
+          long left = s.finish(System.nanoTime());
+          c.leftInSpool.set(left);
+          c.spoolBacklog = left;
         } catch (Throwable t) {
-          LOG.error("Tributary: could not close the event spool", t);
+          LOG.error("Tributary: could not close the {} spool", c.kind.label(), t);
         }
       }
       for (Channel c : channels) {
@@ -249,13 +260,19 @@ final class IoWorker implements Runnable {
         return;
       }
       int work = 0;
-      if (spooler != null && !spooler.active()) {
-        work += spooler.maybeReopen(now);
+      for (Spooler s : spoolers) {
+        if (s != null && !s.active()) {
+          work += s.maybeReopen(now);
+        }
       }
       if (ensureProducers(now)) {
         for (Channel c : channels) {
           try {
-            work += c == events && spooler != null && spooler.active() ? spooler.pump(now) : drain(c, now);
+            Spooler s = spoolers[c.kind.ordinal()];
+            if (s != null && s.maybeEngage(now)) {
+              work++;
+            }
+            work += s != null && s.active() ? s.pump(now) : drain(c, now);
           } catch (Throwable t) {
             // The worker survives anything: a bug in one batch must not stop delivery for good.
             throttled.warn("drain:" + c.kind, "Tributary: unexpected error while sending {} records", c.kind.label(), t);
@@ -276,8 +293,9 @@ final class IoWorker implements Runnable {
   private void park(long now, boolean stopping) {
     long wait = now - lastWorkNanos > IDLE_AFTER_NANOS && !stopping ? IDLE_POLL_NANOS : BUSY_POLL_NANOS;
     for (Channel c : channels) {
-      if (c == events && spooler != null && spooler.active()) {
-        wait = Math.min(wait, Math.max(0, spooler.nextAttemptNanos(now) - now));
+      Spooler s = spooling(c);
+      if (s != null) {
+        wait = Math.min(wait, Math.max(0, s.nextAttemptNanos(now) - now));
         continue;
       }
       long at = breaker(c.durable).readyAtNanos(now);
@@ -310,8 +328,9 @@ final class IoWorker implements Runnable {
 
   private boolean anyReady(long now) {
     for (Channel c : channels) {
-      if (c == events && spooler != null && spooler.active()) {
-        if (spooler.ready(now)) {
+      Spooler s = spooling(c);
+      if (s != null) {
+        if (s.ready(now)) {
           return true;
         }
         continue;
@@ -330,7 +349,12 @@ final class IoWorker implements Runnable {
         return false;
       }
     }
-    return spooler == null || spooler.idle();
+    for (Spooler s : spoolers) {
+      if (s != null && !s.idle()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean ensureProducers(long now) {

@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  * {@code tributary_client_records_total{stream,outcome}} with outcome accepted, sent, dropped,
  * rejected, failed; {@code tributary_client_queue_size{stream}};
  * {@code tributary_client_truncated_total{stream}}; {@code tributary_client_series} and
- * {@code tributary_client_series_refused_total}.
+ * {@code tributary_client_series_refused_total}; with a spool (events, or logs' spill),
+ * {@code tributary_client_spool_*{stream}}.
  */
 final class SelfMetrics {
   static final String RECORDS = "tributary_client_records_total";
@@ -28,6 +29,7 @@ final class SelfMetrics {
   static final String SPOOL_BYTES = "tributary_client_spool_bytes";
   static final String SPOOL_TORN = "tributary_client_spool_torn_records_total";
   static final String SPOOL_ERRORS = "tributary_client_spool_errors_total";
+  static final String SPOOL_RECOVERIES = "tributary_client_spool_recoveries_total";
 
   private SelfMetrics() {}
 
@@ -57,20 +59,25 @@ final class SelfMetrics {
       out.accept(MetricSample.counter(CIRCUIT_OPENED, "Times the circuit breaker opened", null, start,
           Map.of("producer", producer), c.opened()));
     }
-    TributaryStats.SpoolStats spool = stats.spool();
-    if (spool.enabled() || spool.errors() > 0) {
-      spoolRecords(out, start, "spooled", spool.spooled());
-      spoolRecords(out, start, "recovered", spool.recovered());
-      spoolRecords(out, start, "replayed", spool.replayed());
-      spoolRecords(out, start, "dropped", spool.dropped());
-      out.accept(MetricSample.gauge(SPOOL_PENDING, "Events in the spool not yet acknowledged by Kafka", null, start,
-          Map.of(), spool.pending()));
-      out.accept(MetricSample.gauge(SPOOL_BYTES, "Bytes in the event spool's files", null, start, Map.of(),
-          spool.bytes()));
+    for (StreamKind kind : new StreamKind[] {StreamKind.EVENTS, StreamKind.LOGS}) {
+      TributaryStats.SpoolStats spool = stats.spool(kind);
+      if (!spool.enabled() && spool.errors() == 0) {
+        continue;
+      }
+      Map<String, String> stream = Map.of("stream", kind.label());
+      spoolRecords(out, start, kind, "spooled", spool.spooled());
+      spoolRecords(out, start, kind, "recovered", spool.recovered());
+      spoolRecords(out, start, kind, "replayed", spool.replayed());
+      spoolRecords(out, start, kind, "dropped", spool.dropped());
+      out.accept(MetricSample.gauge(SPOOL_PENDING, "Records in the spool not yet acknowledged by Kafka", null, start,
+          stream, spool.pending()));
+      out.accept(MetricSample.gauge(SPOOL_BYTES, "Bytes in the spool's files", null, start, stream, spool.bytes()));
       out.accept(MetricSample.counter(SPOOL_TORN, "Torn or corrupt spool record tails truncated, never replayed", null,
-          start, Map.of(), spool.tornRecords()));
-      out.accept(MetricSample.counter(SPOOL_ERRORS, "Times the event spool directory could not be used", null, start,
-          Map.of(), spool.errors()));
+          start, stream, spool.tornRecords()));
+      out.accept(MetricSample.counter(SPOOL_ERRORS, "Times the spool directory could not be used", null, start,
+          stream, spool.errors()));
+      out.accept(MetricSample.counter(SPOOL_RECOVERIES, "Times the spool was used again in the same run after a failure",
+          null, start, stream, spool.recoveries()));
     }
     out.accept(MetricSample.gauge(SERIES, "Metric series held by the client's instruments", null, start, Map.of(),
         stats.seriesActive()));
@@ -78,9 +85,9 @@ final class SelfMetrics {
         stats.seriesRefused()));
   }
 
-  private static void spoolRecords(Consumer<MetricSample> out, long start, String outcome, long value) {
-    out.accept(MetricSample.counter(SPOOL_RECORDS, "Event spool records by outcome", null, start,
-        Map.of("outcome", outcome), value));
+  private static void spoolRecords(Consumer<MetricSample> out, long start, StreamKind kind, String outcome, long value) {
+    out.accept(MetricSample.counter(SPOOL_RECORDS, "Spool records by stream and outcome", null, start,
+        Map.of("stream", kind.label(), "outcome", outcome), value));
   }
 
   private static void records(Consumer<MetricSample> out, long start, String stream, String outcome, long value) {

@@ -34,6 +34,7 @@ public final class Spool implements Closeable {
   static final int HEADER_BYTES = 8;
   static final int MAX_PAYLOAD = 256 * 1024 * 1024;
   private static final String LOCK_FILE = "spool.lock";
+  static final String PROBE_FILE = "spool.probe";
   private static final int READ_AHEAD = 64 * 1024;
 
   private final Path dir;
@@ -489,6 +490,31 @@ public final class Spool implements Closeable {
     wlen = 0;
     wrecords = 0;
     return n;
+  }
+
+  /**
+   * After a failed write: whether the directory takes writes again. Writes {@code bytes} to a probe
+   * file ({@value #PROBE_FILE}), forces and deletes it, then cuts the active segment back to what was
+   * written whole (a failed write may have left part of a record after it).
+   *
+   * @throws IOException if the directory still cannot be written
+   */
+  public void probeWritable(int bytes) throws IOException {
+    Path probe = dir.resolve(PROBE_FILE);
+    try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer b = ByteBuffer.allocate(bytes);
+      while (b.hasRemaining()) {
+        channel.write(b);
+      }
+      channel.force(false);
+    } finally {
+      Files.deleteIfExists(probe);
+    }
+    Segment active = segments.peekLast();
+    if (active.channel.size() > active.size) {
+      active.channel.truncate(active.size);
+    }
   }
 
   /** Whether appends wait in the write buffer. */

@@ -23,22 +23,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The events stream's path through the spool, run by the I/O thread: every event taken from the
- * in-memory buffer is appended to the spool first, then sent from the spool in order; the spool's
- * committed position advances only over the contiguous prefix Kafka acknowledged.
+ * A stream's path through its spool, run by the I/O thread: records taken from the in-memory buffer
+ * are appended to the spool first, then sent from the spool in order; the spool's committed position
+ * advances only over the contiguous prefix Kafka acknowledged.
+ *
+ * <p>Events ({@link SpoolSettings#onDemand()} false) always go this way. Logs with
+ * {@code logs.overflow=spill} go this way only while the stream cannot deliver from memory: the
+ * spool stands by until Kafka is unreachable (a record waiting in the retry slot for
+ * {@link IoWorker#SYNC_FAILURE_PERSISTS_NANOS}, or the circuit open) or slower than the
+ * application (the buffer half full); then the buffer, starting with the retry slot, is moved into
+ * the spool and sent from it, and once everything spooled is acknowledged the stream goes from
+ * memory again. Order is kept across both switches.
  *
  * <p>An asynchronous retriable failure (a delivery timeout) rewinds the read position to the earliest
  * unacknowledged record and resends from there; records after it that Kafka did accept arrive twice,
  * with their original run id and sequence number, so consumers see them as duplicates.
  *
- * <p>If the spool cannot be opened or written, the stream falls back to the in-memory buffer and its
- * overflow policy: one ERROR names the directory and the cause, and what the spool already holds is
- * still sent first (order is kept). The spool is then tried again later in the same run (after
- * {@link #REOPEN_FIRST_NANOS}, doubling up to {@link #REOPEN_MAX_NANOS}): a disk that was full or a
- * directory that was unwritable for a while is used again once it is usable, without a restart.
+ * <p>If the spool cannot be opened, the stream falls back to the in-memory buffer and its overflow
+ * policy: one ERROR names the directory and the cause. If a write fails (a full disk, a directory
+ * gone), one ERROR too; what the spool already holds is still sent, and the records of the batch being
+ * written are counted as dropped. Either way the spool is tried again in the same run (after
+ * {@link #REOPEN_FIRST_NANOS}, doubling up to {@link #REOPEN_MAX_NANOS}; a failed attempt is a
+ * throttled WARN, not a new ERROR or count): a disk that was full or a directory that was unwritable
+ * for a while is used again once it is usable, with one INFO and a count, without a restart.
  */
-final class EventSpooler {
-  private static final Logger LOG = LoggerFactory.getLogger(EventSpooler.class);
+final class Spooler {
+  private static final Logger LOG = LoggerFactory.getLogger(Spooler.class);
+  /** Bytes written (and forced) to a probe file to tell whether a spool that failed a write takes writes again. */
+  private static final int PROBE_BYTES = 64 * 1024;
   private static final int BATCH = 512;
   private static final long MIN_BACKOFF_MS = 20;
   private static final long MAX_BACKOFF_MS = 1000;
@@ -47,15 +59,20 @@ final class EventSpooler {
   /** Attempts then double their interval up to this. */
   static final long REOPEN_MAX_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-  private enum Mode { OPENING, SPOOLING, DRAINING, MEMORY }
+  /**
+   * OPENING until the I/O thread opened the spool; SPOOLING: records go through it; STANDBY (logs'
+   * spill only): it is open, records go from memory; DRAINING: a write failed, what it holds is still
+   * sent; MEMORY: unusable or closed, records go from memory.
+   */
+  private enum Mode { OPENING, SPOOLING, STANDBY, DRAINING, MEMORY }
 
   private static final int IN_FLIGHT = 0;
   private static final int ACKED = 1;
   private static final int RETRY = 2;
   private static final int FAILED = 3;
 
-  private final DeliverySettings settings;
-  private final Channel events;
+  private final SpoolSettings settings;
+  private final Channel channel;
   private final IoWorker worker;
   private final CircuitBreaker breaker;
   private final ThrottledLog throttled = new ThrottledLog(LOG, 30_000);
@@ -65,13 +82,18 @@ final class EventSpooler {
   private volatile Spool spool;
   private Spool.Entry pending;
   private final IoWorker.Backoff backoff = new IoWorker.Backoff();
+  /** The next record to append, framed, kept until appended (a full spool with reject, a failed write). */
   private byte[] held;
+  /** {@link #held} as a record, for the in-memory path if the spool is given up before it is appended. */
+  private ProducerRecord<String, byte[]> heldRecord;
   /** I/O thread: the spool failed in this run and is to be tried again at {@link #reopenAtNanos}. */
   private boolean reopenWanted;
   private long reopenAtNanos;
   private long reopenDelayNanos;
 
   private final AtomicLong errors = new AtomicLong();
+  private final AtomicLong recoveries = new AtomicLong();
+  private final AtomicLong engaged = new AtomicLong();
   private final AtomicLong droppedRecovered = new AtomicLong();
   private final AtomicLong droppedOwn = new AtomicLong();
   private final AtomicLong replayed = new AtomicLong();
@@ -79,9 +101,9 @@ final class EventSpooler {
   private volatile long recoveredAtOpen;
   private volatile long tornAtOpen;
 
-  EventSpooler(DeliverySettings settings, Channel events, IoWorker worker, CircuitBreaker breaker) {
+  Spooler(SpoolSettings settings, Channel channel, IoWorker worker, CircuitBreaker breaker) {
     this.settings = settings;
-    this.events = events;
+    this.channel = channel;
     this.worker = worker;
     this.breaker = breaker;
   }
@@ -110,43 +132,84 @@ final class EventSpooler {
   }
 
   private void open(long now, boolean retry) {
-    Path dir = settings.eventsSpoolDir();
+    Path dir = settings.dir();
     try {
-      Spool s = Spool.open(dir, settings.eventsSpoolFsync(), settings.eventsSpoolFsyncInterval().toNanos(),
-          settings.eventsSpoolMaxBytes(), settings.eventsSpoolSegmentBytes());
+      Spool s = Spool.open(dir, settings.fsync(), settings.fsyncIntervalNanos(), settings.maxBytes(),
+          settings.segmentBytes());
       recoveredAtOpen = s.recoveredRecords();
       tornAtOpen = s.tornRecords();
       if (s.tornRecords() > 0) {
-        LOG.warn("Tributary: event spool {}: truncated {} torn or corrupt record tail(s) ({} bytes) left by an earlier"
-            + " run; they are not replayed", dir.toAbsolutePath(), s.tornRecords(), s.tornBytes());
+        LOG.warn("Tributary: {} spool {}: truncated {} torn or corrupt record tail(s) ({} bytes) left by an earlier"
+            + " run; they are not replayed", settings.noun(), dir.toAbsolutePath(), s.tornRecords(), s.tornBytes());
       }
       if (s.recoveredRecords() > 0) {
-        LOG.info("Tributary: event spool {}: replaying {} event(s) an earlier run did not deliver", dir.toAbsolutePath(),
-            s.recoveredRecords());
-      }
-      if (retry) {
-        adoptRetrySlot();
-        LOG.info("Tributary: the event spool directory {} is usable again; events are spooled again", dir.toAbsolutePath());
+        LOG.info("Tributary: {} spool {}: replaying {} {} an earlier run did not deliver", settings.noun(),
+            dir.toAbsolutePath(), s.recoveredRecords(), settings.plural());
       }
       spool = s;
       reopenWanted = false;
       reopenDelayNanos = 0;
-      mode = Mode.SPOOLING;
+      boolean spooling = !settings.onDemand() || s.recoveredRecords() > 0;
+      if (spooling) {
+        // Sent after what an earlier run left, so the stream's records go through the spool for now.
+        adoptRetrySlot();
+      }
+      if (retry) {
+        recoveries.incrementAndGet();
+        LOG.info("Tributary: the {} spool directory {} is usable again; {} are spooled again", settings.noun(),
+            dir.toAbsolutePath(), settings.plural());
+      }
+      mode = spooling ? Mode.SPOOLING : Mode.STANDBY;
     } catch (IOException | RuntimeException e) {
       if (retry) {
         // The same failure persisting: counted and reported once, when it began.
-        throttled.warn("reopen", "Tributary: the event spool directory {} is still unusable ({}); events stay in memory,"
-            + " next attempt in {} s", dir.toAbsolutePath(), describe(e),
-            TimeUnit.NANOSECONDS.toSeconds(Math.min(REOPEN_MAX_NANOS, reopenDelayNanos * 2)));
+        warnStillUnusable(dir, e);
       } else {
         errors.incrementAndGet();
-        LOG.error("Tributary: cannot use the event spool directory {} ({}); events are buffered in memory only"
-            + " (events.overflow={}) and are lost if the process stops while Kafka is unreachable; the spool is tried"
-            + " again later", dir.toAbsolutePath(), describe(e), events.policyName());
+        LOG.error("Tributary: cannot use the {} spool directory {} ({}); {} are buffered in memory only"
+            + " ({}.overflow={}) and are lost if the process stops while Kafka is unreachable; the spool is tried"
+            + " again later", settings.noun(), dir.toAbsolutePath(), describe(e), settings.plural(),
+            settings.stream().label(), memoryPolicyName());
       }
       mode = Mode.MEMORY;
       scheduleReopen(now);
     }
+  }
+
+  private void warnStillUnusable(Path dir, Exception e) {
+    throttled.warn("reopen", "Tributary: the {} spool directory {} is still unusable ({}); {} stay in memory,"
+        + " next attempt in {} s", settings.noun(), dir.toAbsolutePath(), describe(e), settings.plural(),
+        TimeUnit.NANOSECONDS.toSeconds(Math.min(REOPEN_MAX_NANOS, reopenDelayNanos * 2)));
+  }
+
+  /** What a full buffer does while the spool cannot be used: spill refuses the new record, as drop-newest. */
+  private String memoryPolicyName() {
+    return settings.onDemand() ? "spill: a full buffer refuses new records while the spool is unusable"
+        : channel.policyName();
+  }
+
+  /**
+   * Logs' spill (I/O thread, while the spool stands by): switches the stream to the spool if it
+   * cannot deliver from memory (see the class comment). Returns whether it did.
+   */
+  boolean maybeEngage(long now) {
+    if (mode != Mode.STANDBY) {
+      return false;
+    }
+    boolean waiting = channel.pending != null
+        && (channel.waitingSinceNanos == 0 || now - channel.waitingSinceNanos >= IoWorker.SYNC_FAILURE_PERSISTS_NANOS);
+    boolean backlog = channel.hasBuffered() || channel.pending != null;
+    boolean circuitOpen = breaker.state() != dev.tributary.CircuitState.CLOSED;
+    if (!waiting && !(backlog && (circuitOpen || channel.bufferSize() >= Math.max(1, channel.capacity / 2)))) {
+      return false;
+    }
+    adoptRetrySlot();
+    engaged.incrementAndGet();
+    mode = Mode.SPOOLING;
+    throttled.warn("engage", "Tributary: Kafka is unreachable or slower than the application; spilling {} to the"
+        + " spool {} ({} time(s) in this run; this warning repeats at most every 30 s)", settings.plural(),
+        settings.dir().toAbsolutePath(), engaged.get());
+    return true;
   }
 
   /**
@@ -154,17 +217,18 @@ final class EventSpooler {
    * spool first, ahead of the buffer, so the order is kept.
    */
   private void adoptRetrySlot() {
-    ProducerRecord<String, byte[]> waiting = events.pending;
+    ProducerRecord<String, byte[]> waiting = channel.pending;
     if (waiting == null) {
       return;
     }
     held = Spool.frame(SpoolRecord.of(waiting));
-    events.pending = null;
-    events.backoffMillis = 0;
-    events.waitingSinceNanos = 0;
+    heldRecord = waiting;
+    channel.pending = null;
+    channel.backoffMillis = 0;
+    channel.waitingSinceNanos = 0;
   }
 
-  /** Whether the events stream goes through the spool now; if not, the I/O thread uses the in-memory path. */
+  /** Whether the stream goes through the spool now; if not, the I/O thread uses the in-memory path. */
   boolean active() {
     Mode m = mode;
     return m == Mode.SPOOLING || m == Mode.DRAINING;
@@ -176,6 +240,9 @@ final class EventSpooler {
     int work = 0;
     try {
       work += collect(false);
+      if (mode == Mode.DRAINING && reopenWanted && now - reopenAtNanos >= 0) {
+        work += probe(s, now);
+      }
       if (mode == Mode.SPOOLING) {
         work += fill(s, now);
       }
@@ -189,46 +256,80 @@ final class EventSpooler {
       return work + 1;
     }
     checkpoint(s, now, false);
-    if (mode == Mode.DRAINING && idle()) {
-      LOG.info("Tributary: the event spool {} is drained; events now go from memory", s.directory().toAbsolutePath());
+    if (mode == Mode.DRAINING && drained()) {
+      LOG.info("Tributary: the {} spool {} is drained; {} now go from memory", settings.noun(),
+          s.directory().toAbsolutePath(), settings.plural());
       closeQuietly(s);
-      mode = Mode.MEMORY;
+      toMemory();
+    } else if (mode == Mode.SPOOLING && settings.onDemand() && idle() && !channel.hasBuffered()) {
+      // Everything spilled was acknowledged: Kafka takes records again, the stream goes from memory.
+      mode = Mode.STANDBY;
     }
     return work;
   }
 
-  /** Takes events from the buffer into the spool. */
+  /**
+   * After a write failure, at the retry time: writes and forces a probe file in the spool directory
+   * (the directory is there and takes writes again, with some room), then appends again. A probe that
+   * fails is a throttled WARN, not a new ERROR or count; one that succeeds is one INFO and a count.
+   */
+  private int probe(Spool s, long now) {
+    try {
+      s.probeWritable(PROBE_BYTES);
+    } catch (IOException | RuntimeException e) {
+      scheduleReopen(now);
+      warnStillUnusable(s.directory(), e);
+      return 0;
+    }
+    reopenWanted = false;
+    reopenDelayNanos = 0;
+    recoveries.incrementAndGet();
+    mode = Mode.SPOOLING;
+    LOG.info("Tributary: the {} spool directory {} takes writes again; {} are spooled again", settings.noun(),
+        s.directory().toAbsolutePath(), settings.plural());
+    return 1;
+  }
+
+  /** Takes records from the buffer into the spool. */
   private int fill(Spool s, long now) throws IOException {
     int n = 0;
     while (n < BATCH) {
       byte[] frame = held;
       if (frame == null) {
-        Outbound item = events.poll();
+        Outbound item = channel.poll();
         if (item == null) {
           break;
         }
-        ProducerRecord<String, byte[]> record = worker.encode(events, item);
+        ProducerRecord<String, byte[]> record = worker.encode(channel, item);
         if (record == null) {
           continue;
         }
         frame = Spool.frame(SpoolRecord.of(record));
+        // Held until appended: after a failed append it is appended on recovery, or sent from memory.
+        held = frame;
+        heldRecord = record;
       }
       if (!s.hasRoomFor(frame.length) && !makeRoom(s, frame.length)) {
-        if (settings.eventsSpoolOverflow() == SpoolOverflow.REJECT) {
-          held = frame; // stop draining: the buffer fills and sendEvent returns false
-          warnFull(s, "events stay in the buffer; sendEvent returns false once it is full");
+        if (settings.overflow() == SpoolOverflow.REJECT) {
+          // Stop draining: the buffer fills and send* returns false.
+          warnFull(s, settings.plural() + " stay in the buffer; " + (settings.stream() == dev.tributary.StreamKind.EVENTS
+              ? "sendEvent" : "sendLog") + " returns false once it is full");
           break;
         }
         held = null;
-        events.evicted.increment();
+        heldRecord = null;
+        channel.evicted.increment();
         droppedOwn.incrementAndGet();
-        warnFull(s, "new events are dropped");
+        warnFull(s, "new " + settings.plural() + " are dropped");
         n++;
         continue;
       }
-      held = null;
       s.append(frame);
+      held = null;
+      heldRecord = null;
       n++;
+      // Per record, so that the stream's queued count never counts a record twice or not at all for long.
+      publishBacklog(s);
     }
     if (s.hasBuffered()) {
       s.flush(now);
@@ -239,7 +340,7 @@ final class EventSpooler {
 
   /** With drop-oldest: deletes the oldest segments until {@code bytes} fit. */
   private boolean makeRoom(Spool s, int bytes) throws IOException {
-    if (settings.eventsSpoolOverflow() != SpoolOverflow.DROP_OLDEST) {
+    if (settings.overflow() != SpoolOverflow.DROP_OLDEST) {
       return false;
     }
     while (!s.hasRoomFor(bytes)) {
@@ -250,7 +351,7 @@ final class EventSpooler {
       if (dropped.recovered()) {
         droppedRecovered.addAndGet(dropped.records());
       } else {
-        events.evicted.add(dropped.records());
+        channel.evicted.add(dropped.records());
         droppedOwn.addAndGet(dropped.records());
       }
       // Acknowledgements of records in the deleted segment no longer matter: they were counted as dropped.
@@ -262,15 +363,16 @@ final class EventSpooler {
       if (pending != null && dropped.contains(pending)) {
         pending = null;
       }
-      warnFull(s, "the oldest events are dropped");
+      warnFull(s, "the oldest " + settings.plural() + " are dropped");
     }
     return true;
   }
 
   private void warnFull(Spool s, String consequence) {
-    throttled.error("full", "Tributary: the event spool {} is full (events.spool.max.bytes={}, events.spool.overflow={}):"
-        + " {}; Kafka unreachable for long?", s.directory().toAbsolutePath(), settings.eventsSpoolMaxBytes(),
-        settings.eventsSpoolOverflow().name().toLowerCase().replace('_', '-'), consequence);
+    throttled.error("full", "Tributary: the {} spool {} is full ({}={}, {}={}): {}; Kafka unreachable for long?",
+        settings.noun(), s.directory().toAbsolutePath(), settings.key("max.bytes"), settings.maxBytes(),
+        settings.key("overflow"), settings.overflow().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+        consequence);
   }
 
   /** Sends from the spool's read position. */
@@ -295,7 +397,7 @@ final class EventSpooler {
         break;
       }
       InFlight f = new InFlight(pending);
-      IoWorker.Outcome outcome = worker.handOver(events, pending.record().toProducerRecord(), f, backoff, now);
+      IoWorker.Outcome outcome = worker.handOver(channel, pending.record().toProducerRecord(), f, backoff, now);
       if (outcome == IoWorker.Outcome.RETRY) {
         backoff.fail(now);
         break;
@@ -343,8 +445,8 @@ final class EventSpooler {
         inFlight.clear();
         pending = null;
         backoff.fail(System.nanoTime());
-        throttled.warn("rewind", "Tributary: Kafka failed to deliver a spooled event ({}); resending from the earliest"
-            + " unacknowledged one", head.error);
+        throttled.warn("rewind", "Tributary: Kafka failed to deliver a spooled {} record ({}); resending from the"
+            + " earliest unacknowledged one", settings.stream().label(), head.error);
         break;
       }
       inFlight.pollFirst();
@@ -354,15 +456,15 @@ final class EventSpooler {
         if (head.entry.recovered()) {
           replayed.incrementAndGet();
         } else {
-          events.sent.incrementAndGet();
+          channel.sent.incrementAndGet();
         }
       } else {
         if (head.entry.recovered()) {
           droppedRecovered.incrementAndGet();
         } else {
-          events.failed.incrementAndGet();
+          channel.failed.incrementAndGet();
         }
-        throttled.warn("failed", "Tributary: Kafka rejected a spooled event for {}: {}; it is not retried",
+        throttled.warn("failed", "Tributary: Kafka rejected a spooled record for {}: {}; it is not retried",
             head.entry.record().topic(), String.valueOf(head.error));
       }
     }
@@ -374,7 +476,7 @@ final class EventSpooler {
   }
 
   private void publishBacklog(Spool s) {
-    events.spoolBacklog = s.ownBacklog() + (held == null ? 0 : 1);
+    channel.spoolBacklog = s.ownBacklog() + (held == null ? 0 : 1);
   }
 
   private void checkpoint(Spool s, long now, boolean force) {
@@ -382,20 +484,20 @@ final class EventSpooler {
       s.checkpointIfDue(now, force);
     } catch (IOException e) {
       errors.incrementAndGet();
-      throttled.warn("checkpoint", "Tributary: cannot write the event spool checkpoint in {} ({}); after a crash more"
-          + " events are replayed (as duplicates)", s.directory().toAbsolutePath(), describe(e));
+      throttled.warn("checkpoint", "Tributary: cannot write the {} spool checkpoint in {} ({}); after a crash more"
+          + " {} are replayed (as duplicates)", settings.noun(), s.directory().toAbsolutePath(), describe(e),
+          settings.plural());
     }
   }
 
-  /** The spool failed: one ERROR, then the in-memory path (after sending what the spool holds, if it can). */
+  /**
+   * The spool failed: one ERROR, then the in-memory path (after sending what the spool holds, if it
+   * can). The records in the spool's write buffer are lost, counted; the held record is kept.
+   */
   private void fail(IOException e, String during) {
     errors.incrementAndGet();
     Spool s = spool;
     long lost = s.discardBuffered();
-    if (held != null) {
-      lost++;
-      held = null;
-    }
     boolean readable = during.equals("writing");
     if (!readable) {
       // What the spool holds cannot be read back: give it up, counted.
@@ -404,26 +506,45 @@ final class EventSpooler {
       inFlight.clear();
       pending = null;
     }
-    events.evicted.add(lost);
+    channel.evicted.add(lost);
     droppedOwn.addAndGet(lost);
+    reopenDelayNanos = 0;
     scheduleReopen(System.nanoTime());
-    LOG.error("Tributary: the event spool {} failed while {} ({}); {} event(s) being written were dropped; events are"
-        + " now buffered in memory only (events.overflow={}){}", s.directory().toAbsolutePath(), during, describe(e), lost,
-        events.policyName(), readable ? ", after what the spool already holds has been sent" : "");
+    LOG.error("Tributary: the {} spool {} failed while {} ({}); {} {} being written were dropped; {} are now buffered"
+        + " in memory only ({}.overflow={}){}; the spool is tried again later", settings.noun(),
+        s.directory().toAbsolutePath(), during, describe(e), lost, settings.plural(), settings.plural(),
+        settings.stream().label(), memoryPolicyName(),
+        readable ? ", after what the spool already holds has been sent" : "");
     if (readable) {
       mode = Mode.DRAINING;
       publishBacklog(s);
     } else {
-      events.spoolBacklog = 0;
       closeQuietly(s);
-      mode = Mode.MEMORY;
+      toMemory();
     }
+  }
+
+  /** The in-memory path takes over; the held record goes first, through the stream's retry slot. */
+  private void toMemory() {
+    mode = Mode.MEMORY;
+    if (heldRecord != null) {
+      channel.pending = heldRecord;
+      channel.retryAtNanos = System.nanoTime();
+    }
+    held = null;
+    heldRecord = null;
+    channel.spoolBacklog = 0;
   }
 
   /** Whether nothing is left to send from the spool. */
   boolean idle() {
+    return !active() || (held == null && drained());
+  }
+
+  /** Whether everything appended was sent and acknowledged (or given up). */
+  private boolean drained() {
     Spool s = spool;
-    return !active() || (held == null && pending == null && inFlight.isEmpty() && !s.hasUnread() && !s.hasBuffered());
+    return pending == null && inFlight.isEmpty() && !s.hasUnread() && !s.hasBuffered();
   }
 
   /** Whether a round would do anything now (for the I/O thread's decision to sleep). */
@@ -434,7 +555,7 @@ final class EventSpooler {
     if (!inFlight.isEmpty() && inFlight.peekFirst().state != IN_FLIGHT) {
       return true;
     }
-    if (mode == Mode.SPOOLING && (held == null ? events.hasBuffered() : spool.hasRoomFor(held.length))) {
+    if (mode == Mode.SPOOLING && (held == null ? channel.hasBuffered() : spool.hasRoomFor(held.length))) {
       return true;
     }
     if (pending != null) {
@@ -443,28 +564,37 @@ final class EventSpooler {
     return spool.hasUnread() && breaker.readyAtNanos(now) - now <= 0;
   }
 
-  /** When a round may next have work although nothing wakes the thread (a back-off or the circuit ending). */
+  /** When a round may next have work although nothing wakes the thread (a back-off, the circuit ending, a probe). */
   long nextAttemptNanos(long now) {
     long at = breaker.readyAtNanos(now);
     if (pending != null) {
       at = Math.max(at, backoff.retryAtNanos);
+    }
+    if (mode == Mode.DRAINING && reopenWanted) {
+      at = Math.min(at, reopenAtNanos);
     }
     return at;
   }
 
   /**
    * At shutdown, after the producers were closed: completes what was acknowledged, appends what is
-   * still in the buffer, forces and checkpoints. Returns the events of this run left in the spool.
+   * still in the buffer (logs' spill: also when it stood by), forces and checkpoints. Returns the
+   * records of this run left in the spool.
    */
   long finish(long now) {
     Spool s = spool;
-    if (!active() || s == null) {
+    if (s == null || !(active() || mode == Mode.STANDBY)) {
       return 0;
+    }
+    if (mode == Mode.STANDBY && (channel.hasBuffered() || channel.pending != null)) {
+      // What the grace period could not deliver from memory is kept for the next start.
+      adoptRetrySlot();
+      mode = Mode.SPOOLING;
     }
     try {
       collect(true);
       if (mode == Mode.SPOOLING) {
-        while (events.hasBuffered() || held != null) {
+        while (channel.hasBuffered() || held != null) {
           if (fill(s, now) == 0) {
             break;
           }
@@ -474,30 +604,40 @@ final class EventSpooler {
       fail(e instanceof IOException io ? io : new IOException(e), "writing");
     }
     reopenWanted = false;
+    if (held != null) {
+      // Could not be appended (a full spool with reject, or the spool failing): not delivered, counted.
+      channel.abandoned.incrementAndGet();
+      held = null;
+      heldRecord = null;
+    }
     long left = s.ownBacklog();
     try {
       s.close();
     } catch (IOException e) {
       errors.incrementAndGet();
-      LOG.error("Tributary: could not close the event spool {} cleanly ({}); the next start replays from the last"
-          + " checkpoint", s.directory().toAbsolutePath(), describe(e));
+      LOG.error("Tributary: could not close the {} spool {} cleanly ({}); the next start replays from the last"
+          + " checkpoint", settings.noun(), s.directory().toAbsolutePath(), describe(e));
     }
     mode = Mode.MEMORY;
     if (left > 0) {
-      LOG.warn("Tributary: {} event(s) stay in the spool {} and are sent at the next start with this spool directory",
-          left, s.directory().toAbsolutePath());
+      LOG.warn("Tributary: {} {} stay in the spool {} and are sent at the next start with this spool directory",
+          left, settings.plural(), s.directory().toAbsolutePath());
     }
     return left;
   }
 
   TributaryStats.SpoolStats stats() {
     Spool s = spool;
+    long dropped = droppedOwn.get() + droppedRecovered.get();
     if (s == null) {
-      return new TributaryStats.SpoolStats(false, 0, 0, 0, recoveredAtOpen, replayed.get(), droppedOwn.get()
-          + droppedRecovered.get(), tornAtOpen, errors.get());
+      return new TributaryStats.SpoolStats(false, 0, 0, 0, recoveredAtOpen, replayed.get(), dropped, tornAtOpen,
+          errors.get(), recoveries.get());
     }
-    return new TributaryStats.SpoolStats(active(), s.spooled(), s.ownBacklog() + s.recoveredBacklog(), s.bytes(),
-        recoveredAtOpen, replayed.get(), droppedOwn.get() + droppedRecovered.get(), s.tornRecords(), errors.get());
+    Mode m = mode;
+    boolean enabled = m == Mode.SPOOLING || m == Mode.STANDBY || m == Mode.DRAINING;
+    return new TributaryStats.SpoolStats(enabled, s.spooled(), s.ownBacklog() + s.recoveredBacklog(), s.bytes(),
+        recoveredAtOpen, replayed.get(), dropped, s.tornRecords(), errors.get(),
+        recoveries.get());
   }
 
   long rewinds() {
