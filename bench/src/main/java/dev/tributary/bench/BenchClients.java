@@ -38,12 +38,15 @@ final class BenchClients {
    * their defaults: their threads are part of the real cost.
    */
   static Tributary client(String bootstrapServers, int bufferCapacity, boolean logsRateLimited) {
-    return client(bootstrapServers, bufferCapacity, logsRateLimited, null);
+    return client(bootstrapServers, bufferCapacity, logsRateLimited, null, null);
   }
 
-  /** @param eventsSpoolDir the event spool's directory, or null for none */
+  /**
+   * @param eventsSpoolDir the event spool's directory, or null for none
+   * @param logsSpoolDir with a directory, {@code logs.overflow=spill} to it; null for the default policy
+   */
   static Tributary client(String bootstrapServers, int bufferCapacity, boolean logsRateLimited,
-      java.nio.file.Path eventsSpoolDir) {
+      java.nio.file.Path eventsSpoolDir, java.nio.file.Path logsSpoolDir) {
     TributaryBuilder builder = Tributary.builder()
         .bootstrapServers(bootstrapServers)
         .serviceName(SERVICE)
@@ -56,6 +59,9 @@ final class BenchClients {
     }
     if (eventsSpoolDir != null) {
       builder.eventsSpoolDir(eventsSpoolDir);
+    }
+    if (logsSpoolDir != null) {
+      builder.logsOverflow(dev.tributary.OverflowPolicy.SPILL).logsSpoolDir(logsSpoolDir);
     }
     return builder.build();
   }

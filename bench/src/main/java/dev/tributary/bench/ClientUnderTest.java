@@ -41,23 +41,27 @@ final class ClientUnderTest implements AutoCloseable {
 
   /** Builds a fresh client (closing the previous one) and, with the broker up, waits until it is connected. */
   Tributary newClient(int bufferCapacity, boolean logsRateLimited) {
-    return newClient(bufferCapacity, logsRateLimited, false);
+    return newClient(bufferCapacity, logsRateLimited, Spool.NONE);
   }
 
+  /** Which stream, if any, gets a spool: events through {@code events.spool.dir}, logs with {@code logs.overflow=spill}. */
+  enum Spool { NONE, EVENTS, LOGS }
+
   /**
-   * Like {@link #newClient(int, boolean)}; with {@code spooled}, events go through a spool in a
-   * fresh temporary directory (deleted with the next client).
+   * Like {@link #newClient(int, boolean)}, with a spool for events or logs in a fresh temporary
+   * directory (deleted with the next client).
    */
-  Tributary newClient(int bufferCapacity, boolean logsRateLimited, boolean spooled) {
+  Tributary newClient(int bufferCapacity, boolean logsRateLimited, Spool spool) {
     closeClient();
-    if (spooled) {
+    if (spool != Spool.NONE) {
       try {
         spoolDir = java.nio.file.Files.createTempDirectory("tributary-bench-spool");
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
     }
-    client = BenchClients.client(bootstrap, bufferCapacity, logsRateLimited, spoolDir);
+    client = BenchClients.client(bootstrap, bufferCapacity, logsRateLimited,
+        spool == Spool.EVENTS ? spoolDir : null, spool == Spool.LOGS ? spoolDir : null);
     if (brokerUp) {
       BenchClients.awaitConnected(client);
     }
@@ -77,7 +81,7 @@ final class ClientUnderTest implements AutoCloseable {
     long dropped = now.dropped() - was.dropped();
     long rejected = now.rejected() - was.rejected();
     long total = accepted + dropped + rejected;
-    TributaryStats.SpoolStats spool = client.stats().spool();
+    TributaryStats.SpoolStats spool = client.stats().spool(kind);
     return String.format("[%s broker %s] calls=%d accepted=%d dropped=%d rejected=%d (%.1f%% accepted) sent=%d queued=%d%s",
         kind.label(), brokerUp ? "up" : "down", total, accepted, dropped, rejected,
         total == 0 ? 0.0 : 100.0 * accepted / total, now.sent() - was.sent(), now.queued(),

@@ -57,7 +57,8 @@ public class SendEventBenchmark {
 
   @Setup(Level.Iteration)
   public void newClient() {
-    client = fixture.newClient(capacity(buffer), true, buffer.equals("spooled"));
+    client = fixture.newClient(capacity(buffer), true,
+        buffer.equals("spooled") ? ClientUnderTest.Spool.EVENTS : ClientUnderTest.Spool.NONE);
   }
 
   @TearDown(Level.Iteration)

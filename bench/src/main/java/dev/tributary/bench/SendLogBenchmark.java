@@ -28,7 +28,11 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code unlimited}: the default buffer, no rate limit: a caller that outruns the I/O thread
  *       (or a broker that is down) soon turns almost every call into a counted drop;
  *   <li>{@code large}: no rate limit and a buffer large enough that an iteration's calls are all
- *       accepted: the cost of the accepting path (and of the garbage a growing backlog makes).
+ *       accepted: the cost of the accepting path (and of the garbage a growing backlog makes);
+ *   <li>{@code spilled}: the default buffer, no rate limit, {@code logs.overflow=spill} with a spool
+ *       in a fresh temporary directory per iteration (default spool settings): with the broker down,
+ *       the caller's cost during an outage with spill on (issue 3), while the I/O thread moves the
+ *       buffer to the disk.
  * </ul>
  * The accepted/dropped/rejected counts of each iteration are printed, so a figure can always be
  * told apart as an accept, a drop or a rejection cost.
@@ -45,8 +49,8 @@ public class SendLogBenchmark {
   @Param({"up", "down"})
   public String broker;
 
-  /** {@code defaults}, {@code unlimited} or {@code large}; see the class comment. */
-  @Param({"defaults", "unlimited", "large"})
+  /** {@code defaults}, {@code unlimited}, {@code large} or {@code spilled}; see the class comment. */
+  @Param({"defaults", "unlimited", "large", "spilled"})
   public String config;
 
   private ClientUnderTest fixture;
@@ -59,7 +63,8 @@ public class SendLogBenchmark {
 
   @Setup(Level.Iteration)
   public void newClient() {
-    client = fixture.newClient(capacity(config), config.equals("defaults"));
+    client = fixture.newClient(capacity(config), config.equals("defaults"),
+        config.equals("spilled") ? ClientUnderTest.Spool.LOGS : ClientUnderTest.Spool.NONE);
   }
 
   @TearDown(Level.Iteration)
@@ -79,9 +84,9 @@ public class SendLogBenchmark {
 
   static int capacity(String config) {
     return switch (config) {
-      case "defaults", "unlimited" -> dev.tributary.TributaryBuilder.DEFAULT_LOGS_BUFFER_CAPACITY;
+      case "defaults", "unlimited", "spilled" -> dev.tributary.TributaryBuilder.DEFAULT_LOGS_BUFFER_CAPACITY;
       case "large" -> LARGE_BUFFER;
-      default -> throw new IllegalArgumentException("config must be defaults, unlimited or large, was " + config);
+      default -> throw new IllegalArgumentException("config must be defaults, unlimited, large or spilled, was " + config);
     };
   }
 }

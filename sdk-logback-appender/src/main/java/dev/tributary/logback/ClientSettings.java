@@ -24,6 +24,7 @@ final class ClientSettings {
   String topic;
   Integer bufferCapacity;
   OverflowPolicy overflowPolicy;
+  String spoolDir;
   Boolean keyByInstance;
   Integer maxMessageChars;
   Integer maxStackTraceChars;
@@ -44,7 +45,7 @@ final class ClientSettings {
   /** {@code true} if any client setting was given in {@code logback.xml}. */
   boolean anySet() {
     return bootstrapServers != null || serviceName != null || serviceVersion != null || environment != null
-        || instanceId != null || topic != null || bufferCapacity != null || overflowPolicy != null
+        || instanceId != null || topic != null || bufferCapacity != null || overflowPolicy != null || spoolDir != null
         || keyByInstance != null || maxMessageChars != null || maxStackTraceChars != null
         || rateLimit != null || rateBurst != null
         || !producerProperties.isEmpty();
@@ -102,6 +103,9 @@ final class ClientSettings {
     }
     if (overflowPolicy != null) {
       b.logsOverflow(overflowPolicy);
+    }
+    if (spoolDir != null) {
+      b.logsSpoolDir(java.nio.file.Path.of(spoolDir));
     }
     if (keyByInstance != null) {
       b.logsKeyedByInstance(keyByInstance);

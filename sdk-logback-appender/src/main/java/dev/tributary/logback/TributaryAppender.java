@@ -381,15 +381,28 @@ public final class TributaryAppender extends UnsynchronizedAppenderBase<ILogging
     return settings.bufferCapacity;
   }
 
-  /** What a full buffer does: {@code drop-newest} (default) or {@code drop-oldest}. */
+  /**
+   * What a full buffer does: {@code drop-newest} (default), {@code drop-oldest}, or {@code spill}
+   * (with {@link #setSpoolDir}: while Kafka is unreachable or slow, the client spills log records to
+   * that directory and sends them from there; the SDK's {@code logs.overflow=spill}).
+   */
   public void setOverflowPolicy(String policy) {
     var parsed = ClientSettings.parsePolicy(policy);
     if (parsed == null) {
-      addError(prefix() + "overflowPolicy must be drop-newest or drop-oldest, was '" + policy
+      addError(prefix() + "overflowPolicy must be drop-newest, drop-oldest or spill, was '" + policy
           + "'; keeping the default");
       return;
     }
     settings.overflowPolicy = parsed;
+  }
+
+  /** The directory {@code overflowPolicy=spill} spills to (the SDK's {@code logs.spool.dir}). Default none. */
+  public void setSpoolDir(String dir) {
+    settings.spoolDir = trimToNull(dir);
+  }
+
+  public String getSpoolDir() {
+    return settings.spoolDir;
   }
 
   public String getOverflowPolicy() {

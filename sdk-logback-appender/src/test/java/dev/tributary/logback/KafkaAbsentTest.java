@@ -121,6 +121,41 @@ class KafkaAbsentTest {
   }
 
   @Test
+  void withSpillTheLogsOfARunWithoutKafkaAreSentByTheNextStart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    int port = FreePorts.find();
+    int calls = 3_000;
+    String spill = "<overflowPolicy>spill</overflowPolicy><spoolDir>" + dir.resolve("spool") + "</spoolDir>"
+        + "<closeTimeout>2 seconds</closeTimeout>";
+    TributaryAppender appender = start(port, "spilling", "logs.spilling", spill);
+    assertThat(appender.getOverflowPolicy()).isEqualTo("SPILL");
+    assertThat(appender.getSpoolDir()).isEqualTo(dir.resolve("spool").toString());
+    Logger log = context.getLogger("com.acme.Spilling");
+    for (int i = 0; i < calls; i++) {
+      log.info("line {}", i);
+    }
+    context.stop();
+    assertThat(appender.getClientStats().stream(StreamKind.LOGS).dropped()).isZero();
+    assertThat(appender.getClientStats().spool(StreamKind.LOGS).pending()).as("kept in the spool").isEqualTo(calls);
+
+    try (KafkaBroker broker = KafkaBroker.builder().port(port).start()) {
+      TributaryAppender next = start(port, "spilling", "logs.spilling", spill);
+      List<ConsumerRecord<String, String>> records = broker.reader().records("logs.spilling", calls, WAIT);
+      Set<String> lines = new HashSet<>();
+      records.forEach(r -> lines.add(read(r.value())));
+      assertThat(lines).hasSize(calls).contains("line 0", "line " + (calls - 1));
+      assertThat(next.getClientStats().spool(StreamKind.LOGS).recovered()).isEqualTo(calls);
+    }
+  }
+
+  private static String read(String json) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("message").asText();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void stopReportsWhatItCouldNotDeliverThroughTheStatusSystem() {
     int port = FreePorts.find();
     TributaryAppender appender = start(port, "unreachable", "logs.unreachable",

@@ -371,7 +371,7 @@ class TributaryAppenderTest {
     TributaryAppender appender = appender(context, "TRIBUTARY");
 
     assertThat(statuses(context, Status.ERROR)).containsExactly(
-        "TributaryAppender[TRIBUTARY]: overflowPolicy must be drop-newest or drop-oldest, was 'sometimes'; keeping the default",
+        "TributaryAppender[TRIBUTARY]: overflowPolicy must be drop-newest, drop-oldest or spill, was 'sometimes'; keeping the default",
         "TributaryAppender[TRIBUTARY]: bufferCapacity must be positive, was -5; keeping the default",
         "TributaryAppender[TRIBUTARY]: producerProperty must be name=value, was 'acks'; ignored",
         "TributaryAppender[TRIBUTARY]: cannot build the Tributary client: bootstrapServers must be set"
