@@ -95,6 +95,54 @@ class LogSpillTest {
   }
 
   @Test
+  void recordsKafkaGivesUpOnDuringAnOutageGoToTheSpoolInsteadOfFailing() throws InterruptedException {
+    int port = FreePorts.find();
+    try (KafkaBroker broker = KafkaBroker.builder().port(port).start()) {
+      broker.createTopic("logs.events", 3);
+      // The producer's own buffer (32 MB) takes the outage's records; it gives up on them after 2 s.
+      Tributary client = builder(broker.bootstrapServers())
+          .logsSpoolDir(dir.resolve("logs-spool"))
+          .producerProperty("buffer.memory", String.valueOf(32 * 1024 * 1024))
+          .producerProperty("request.timeout.ms", "1000")
+          .producerProperty("delivery.timeout.ms", "2000")
+          .build();
+      int calls = 0;
+      for (; calls < 1_000; calls++) {
+        if (calls % 100 == 0) {
+          awaitRoomFor(client, 100);
+        }
+        assertThat(client.sendLog(LogLevel.INFO, "before the outage " + calls)).isTrue();
+      }
+      assertThat(client.flush(Duration.ofSeconds(30)).isComplete()).isTrue();
+      broker.stop();
+      for (; calls < 3_000; calls++) {
+        if (calls % 100 == 0) {
+          awaitRoomFor(client, 100);
+          Thread.sleep(20);
+        }
+        assertThat(client.sendLog(LogLevel.WARN, "during the outage " + calls)).isTrue();
+      }
+      int sent = calls;
+      awaitStats(client, s -> s.spool(StreamKind.LOGS).spooled() > 0 && s.stream(StreamKind.LOGS).queued()
+          == s.spool(StreamKind.LOGS).pending() && s.stream(StreamKind.LOGS).sent() + s.spool(StreamKind.LOGS).pending()
+          == sent);
+      broker.restart();
+      DeliveryReport report = client.flush(Duration.ofSeconds(120));
+      assertThat(report.isComplete()).as(report.toString()).isTrue();
+
+      TributaryStats.StreamStats logs = client.stats().stream(StreamKind.LOGS);
+      assertThat(logs.failed()).as("given up by Kafka, spilled, not failed: %s", client.stats()).isZero();
+      assertThat(logs.dropped()).isZero();
+      assertThat(logs.sent()).isEqualTo(calls);
+      List<ConsumerRecord<String, String>> records = broker.reader().drain("logs.events", Duration.ofSeconds(2));
+      SequenceTracker.Counts counts = Envelopes.track(records).counts("spiller", "logs");
+      assertThat(counts.gaps()).isZero();
+      assertThat(counts.received() - counts.duplicates()).isEqualTo(calls);
+      client.close();
+    }
+  }
+
+  @Test
   void logsStillSpilledAtShutdownAreSentByTheNextStart() throws Exception {
     int port = FreePorts.find();
     Path spool = dir.resolve("logs-spool");

@@ -460,7 +460,10 @@ final class IoWorker implements Runnable {
   private boolean send(Channel c, ProducerRecord<String, byte[]> record) {
     Backoff state = sendState;
     state.waitingSinceNanos = c.waitingSinceNanos;
-    Outcome outcome = handOver(c, record, callbacks[c.kind.ordinal()], state, System.nanoTime());
+    Spooler spill = spoolers[c.kind.ordinal()];
+    // Logs with spill: a callback per record, so that one Kafka gives up on can go to the spool.
+    Callback callback = spill != null ? spill.rescuable(record) : callbacks[c.kind.ordinal()];
+    Outcome outcome = handOver(c, record, callback, state, System.nanoTime());
     c.waitingSinceNanos = state.waitingSinceNanos;
     if (outcome == Outcome.FAILED) {
       c.failed.incrementAndGet();
@@ -574,6 +577,15 @@ final class IoWorker implements Runnable {
       // Synchronous failure inside send(): decided by handOver(), not counted here.
       return;
     }
+    completed(c, exception, false);
+  }
+
+  /**
+   * An asynchronous outcome of a record sent from memory (producer network thread): counted, and
+   * told to the circuit breaker. A {@code rescued} failure is not counted as failed: the record went
+   * to the stream's spool instead.
+   */
+  void completed(Channel c, Exception exception, boolean rescued) {
     InternalThreads.markCurrent();
     CircuitBreaker breaker = breaker(c.durable);
     if (exception == null) {
@@ -581,7 +593,9 @@ final class IoWorker implements Runnable {
       breaker.onSuccess();
       accessFailure.recovered();
     } else {
-      c.failed.incrementAndGet();
+      if (!rescued) {
+        c.failed.incrementAndGet();
+      }
       if (accessFailure.report(exception)) {
         breaker.onFailure(System.nanoTime(), accessFailure.reason() + " (see the error logged before)");
         return;

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Callback;
@@ -98,6 +99,13 @@ final class Spooler {
   private final AtomicLong droppedOwn = new AtomicLong();
   private final AtomicLong replayed = new AtomicLong();
   private final AtomicLong rewinds = new AtomicLong();
+  /**
+   * Logs' spill: records sent from memory that Kafka gave up on (a delivery timeout in a long outage,
+   * the producer closed at shutdown), added by the producer's network thread, appended by the I/O
+   * thread ahead of the buffer. They arrive later than records sent after them, with their own seq.
+   */
+  private final ConcurrentLinkedQueue<ProducerRecord<String, byte[]>> rescued = new ConcurrentLinkedQueue<>();
+  private final AtomicLong rescuedCount = new AtomicLong();
   private volatile long recoveredAtOpen;
   private volatile long tornAtOpen;
 
@@ -118,6 +126,9 @@ final class Spooler {
    * memory). Returns 1 if the spool is in use again.
    */
   int maybeReopen(long now) {
+    if (mode == Mode.MEMORY && !rescued.isEmpty()) {
+      giveUpRescued(); // rescued by a callback that raced with the switch to memory
+    }
     if (!reopenWanted || mode != Mode.MEMORY || now - reopenAtNanos < 0) {
       return 0;
     }
@@ -199,6 +210,7 @@ final class Spooler {
     boolean waiting = channel.pending != null
         && (channel.waitingSinceNanos == 0 || now - channel.waitingSinceNanos >= IoWorker.SYNC_FAILURE_PERSISTS_NANOS);
     boolean backlog = channel.hasBuffered() || channel.pending != null;
+    waiting |= !rescued.isEmpty();
     boolean circuitOpen = breaker.state() != dev.tributary.CircuitState.CLOSED;
     if (!waiting && !(backlog && (circuitOpen || channel.bufferSize() >= Math.max(1, channel.capacity / 2)))) {
       return false;
@@ -296,13 +308,16 @@ final class Spooler {
     while (n < BATCH) {
       byte[] frame = held;
       if (frame == null) {
-        Outbound item = channel.poll();
-        if (item == null) {
-          break;
-        }
-        ProducerRecord<String, byte[]> record = worker.encode(channel, item);
+        ProducerRecord<String, byte[]> record = rescued.poll();
         if (record == null) {
-          continue;
+          Outbound item = channel.poll();
+          if (item == null) {
+            break;
+          }
+          record = worker.encode(channel, item);
+          if (record == null) {
+            continue;
+          }
         }
         frame = Spool.frame(SpoolRecord.of(record));
         // Held until appended: after a failed append it is appended on recovery, or sent from memory.
@@ -527,6 +542,7 @@ final class Spooler {
   /** The in-memory path takes over; the held record goes first, through the stream's retry slot. */
   private void toMemory() {
     mode = Mode.MEMORY;
+    giveUpRescued();
     if (heldRecord != null) {
       channel.pending = heldRecord;
       channel.retryAtNanos = System.nanoTime();
@@ -538,7 +554,41 @@ final class Spooler {
 
   /** Whether nothing is left to send from the spool. */
   boolean idle() {
-    return !active() || (held == null && drained());
+    return !active() ? rescued.isEmpty() : held == null && rescued.isEmpty() && drained();
+  }
+
+  /**
+   * The callback of a record sent from memory (logs with spill): a failure that is not about the
+   * record (a delivery timeout, the producer closed) puts the record into the spool instead of
+   * counting it as failed, while the spool can take it.
+   */
+  org.apache.kafka.clients.producer.Callback rescuable(ProducerRecord<String, byte[]> record) {
+    return (metadata, exception) -> {
+      if (worker.captureSyncFailure(exception)) {
+        return;
+      }
+      Mode m = mode;
+      boolean rescue = exception != null && !isFinal(exception)
+          && (m == Mode.STANDBY || m == Mode.SPOOLING || m == Mode.DRAINING);
+      if (rescue) {
+        rescued.add(record);
+        long n = rescuedCount.incrementAndGet();
+        throttled.warn("rescue", "Tributary: Kafka gave up on {} sent before the outage reached the buffer ({}); they"
+            + " go to the spool {} and arrive later than records sent after them ({} so far)", settings.plural(),
+            exception.toString(), settings.dir().toAbsolutePath(), n);
+      }
+      worker.completed(channel, exception, rescue);
+      if (rescue) {
+        worker.wake();
+      }
+    };
+  }
+
+  /** Rescued records the spool can no longer take: failed after all, counted. */
+  private void giveUpRescued() {
+    while (rescued.poll() != null) {
+      channel.failed.incrementAndGet();
+    }
   }
 
   /** Whether everything appended was sent and acknowledged (or given up). */
@@ -555,7 +605,8 @@ final class Spooler {
     if (!inFlight.isEmpty() && inFlight.peekFirst().state != IN_FLIGHT) {
       return true;
     }
-    if (mode == Mode.SPOOLING && (held == null ? channel.hasBuffered() : spool.hasRoomFor(held.length))) {
+    if (mode == Mode.SPOOLING && (held == null ? channel.hasBuffered() || !rescued.isEmpty()
+        : spool.hasRoomFor(held.length))) {
       return true;
     }
     if (pending != null) {
@@ -584,9 +635,10 @@ final class Spooler {
   long finish(long now) {
     Spool s = spool;
     if (s == null || !(active() || mode == Mode.STANDBY)) {
+      giveUpRescued();
       return 0;
     }
-    if (mode == Mode.STANDBY && (channel.hasBuffered() || channel.pending != null)) {
+    if (mode == Mode.STANDBY && (channel.hasBuffered() || channel.pending != null || !rescued.isEmpty())) {
       // What the grace period could not deliver from memory is kept for the next start.
       adoptRetrySlot();
       mode = Mode.SPOOLING;
@@ -594,7 +646,7 @@ final class Spooler {
     try {
       collect(true);
       if (mode == Mode.SPOOLING) {
-        while (channel.hasBuffered() || held != null) {
+        while (channel.hasBuffered() || held != null || !rescued.isEmpty()) {
           if (fill(s, now) == 0) {
             break;
           }
@@ -610,6 +662,7 @@ final class Spooler {
       held = null;
       heldRecord = null;
     }
+    giveUpRescued();
     long left = s.ownBacklog();
     try {
       s.close();
