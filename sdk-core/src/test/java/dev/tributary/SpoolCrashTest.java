@@ -25,25 +25,34 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 3's crash test: a JVM spooling events (broker down, {@code fsync=always}) is killed with
- * SIGKILL while it spools; a torn record is appended to its last segment, as a crash mid-write
- * leaves; the next start with the same spool directory and the broker up delivers every event the
- * dead JVM had reported as acknowledged to the spool, and counts the torn tail instead of replaying it.
+ * Issue 3's crash test: a JVM spooling events (broker down, {@code fsync=always}), or spilling logs
+ * ({@code logs.overflow=spill}), is killed with SIGKILL while it spools; a torn record is appended to
+ * its last segment, as a crash mid-write leaves; the next start with the same spool directory and the
+ * broker up delivers every record the dead JVM had reported as acknowledged to the spool, and counts
+ * the torn tail instead of replaying it.
  */
 class SpoolCrashTest {
   private static final int ACKNOWLEDGED_BEFORE_KILL = 20_000;
-  private static final String TOPIC = "crash.events";
 
   @TempDir
   Path spool;
 
   @Test
   void everyEventAcknowledgedToTheSpoolBeforeKillMinus9IsDeliveredByTheNextStart() throws Exception {
+    crashAndRestart(StreamKind.EVENTS, "crash.events");
+  }
+
+  @Test
+  void everySpilledLogRecordBeforeKillMinus9IsDeliveredByTheNextStart() throws Exception {
+    crashAndRestart(StreamKind.LOGS, "logs.events");
+  }
+
+  private void crashAndRestart(StreamKind stream, String topic) throws Exception {
     int port = FreePorts.find();
     String bootstrap = "127.0.0.1:" + port;
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        SpoolingEventsMain.class.getName(), bootstrap, spool.toString())
+        SpoolingMain.class.getName(), bootstrap, spool.toString(), stream.label())
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
     long acknowledged;
@@ -58,22 +67,22 @@ class SpoolCrashTest {
     appendTornRecord(lastSegment());
 
     try (KafkaBroker broker = KafkaBroker.builder().port(port).start()) {
-      broker.createTopic(TOPIC, 2);
-      Tributary client = Tributary.builder()
+      broker.createTopic(topic, 2);
+      TributaryBuilder builder = Tributary.builder()
           .bootstrapServers(bootstrap)
           .serviceName("crasher")
           .instanceId("crasher-1")
-          .eventsSpoolDir(spool)
           .metricsStep(Duration.ofHours(1))
-          .healthInterval(Duration.ofHours(1))
-          .build();
-      TributaryStats.SpoolStats opened = awaitReplayed(client, Duration.ofSeconds(120));
+          .healthInterval(Duration.ofHours(1));
+      Tributary client = (stream == StreamKind.EVENTS ? builder.eventsSpoolDir(spool)
+          : builder.logsOverflow(OverflowPolicy.SPILL).logsSpoolDir(spool)).build();
+      TributaryStats.SpoolStats opened = awaitReplayed(client, stream, Duration.ofSeconds(120));
       assertThat(opened.recovered()).as("recovered at least what was acknowledged").isGreaterThanOrEqualTo(acknowledged);
       assertThat(opened.tornRecords()).as("the torn tail is counted").isGreaterThanOrEqualTo(1);
       assertThat(opened.replayed()).isEqualTo(opened.recovered());
       assertThat(opened.pending()).isZero();
 
-      List<ConsumerRecord<String, String>> records = broker.reader().drain(TOPIC, Duration.ofSeconds(2));
+      List<ConsumerRecord<String, String>> records = broker.reader().drain(topic, Duration.ofSeconds(2));
       String ownRun = ((dev.tributary.internal.DefaultTributary) client).source().runId();
       Set<String> runs = new HashSet<>();
       BitSet delivered = new BitSet();
@@ -82,7 +91,7 @@ class SpoolCrashTest {
         runs.add(Envelopes.run(e));
         delivered.set((int) Envelopes.seq(e));
       }
-      assertThat(runs).as("only the killed run's events, with their original run id").hasSize(1)
+      assertThat(runs).as("only the killed run's records, with their original run id").hasSize(1)
           .doesNotContain(ownRun);
       assertThat(delivered.nextClearBit(1) - 1L).as("every acknowledged event, seq 1..%d", acknowledged)
           .isGreaterThanOrEqualTo(acknowledged);
@@ -125,10 +134,11 @@ class SpoolCrashTest {
     return n;
   }
 
-  private static TributaryStats.SpoolStats awaitReplayed(Tributary client, Duration timeout) throws InterruptedException {
+  private static TributaryStats.SpoolStats awaitReplayed(Tributary client, StreamKind stream, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      TributaryStats.SpoolStats s = client.stats().spool();
+      TributaryStats.SpoolStats s = client.stats().spool(stream);
       if (s.enabled() && s.recovered() > 0 && s.replayed() == s.recovered() && s.pending() == 0) {
         return s;
       }
