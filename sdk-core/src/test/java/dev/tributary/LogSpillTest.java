@@ -174,6 +174,17 @@ class LogSpillTest {
         assertThat(counts.gaps()).isZero();
         assertThat(counts.received() - counts.duplicates()).isEqualTo(count);
         assertLastDeliveriesInOrder(records, count);
+        assertThat(second.shutdown(Duration.ofSeconds(10)).isComplete()).isTrue();
+        // The final metrics step carries the logs spool's self-metrics.
+        List<JsonNode> samples = broker.reader().drain("metrics.events", Duration.ofSeconds(1)).stream()
+            .map(Envelopes::parse)
+            .filter(e -> e.path("metric").path("name").asText().equals("tributary_client_spool_records_total"))
+            .filter(e -> e.path("labels").path("stream").asText().equals("logs"))
+            .toList();
+        assertThat(samples).filteredOn(e -> e.path("labels").path("outcome").asText().equals("replayed"))
+            .extracting(e -> e.path("metric").path("value").asDouble()).contains((double) count);
+        assertThat(samples).filteredOn(e -> e.path("labels").path("outcome").asText().equals("dropped"))
+            .extracting(e -> e.path("metric").path("value").asDouble()).containsOnly(0.0);
       } finally {
         second.close();
       }
