@@ -526,13 +526,24 @@ final class MetricScanner {
     ws();
   }
 
-  /** A string of printable ASCII without escapes; sets {@link #stringStart}/{@link #stringEnd}. */
+  /**
+   * A string of printable ASCII without escapes; sets {@link #stringStart}/{@link #stringEnd}.
+   * Eight bytes at a time: strings are most of an envelope's bytes (run id, timestamps, names, help).
+   */
   private void string() {
     expect('"');
     byte[] buf = b;
     int from = pos;
     int p = from;
     int e = end;
+    while (p + 8 <= e) {
+      long special = Swar.special((long) Swar.LONG.get(buf, p));
+      if (special != 0) {
+        p += Long.numberOfTrailingZeros(special) >>> 3;
+        break;
+      }
+      p += 8;
+    }
     while (true) {
       if (p >= e) {
         throw DECLINE;
