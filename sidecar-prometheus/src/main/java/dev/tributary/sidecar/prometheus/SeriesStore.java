@@ -71,7 +71,28 @@ final class SeriesStore {
     REFUSED_MAX_SERIES_PER_METRIC
   }
 
-  private record Entry(DataPointSnapshot point, long timestamp, int partition, String instanceKey) {}
+  /**
+   * A held series: its key, the labels and instance key fixed when it was created, and its newest
+   * sample. The writer replaces the sample in place; readers read only {@link #point}.
+   */
+  static final class Series extends SeriesKey {
+    final Labels labels;
+    final String instanceKey;
+    /** The newest sample's timestamp and partition: writer only. */
+    long timestamp;
+    int partition;
+    /** The newest sample, as it is written; read by scrapes. */
+    volatile DataPointSnapshot point;
+
+    Series(SeriesKey key, Labels labels, String instanceKey, DataPointSnapshot point, long timestamp, int partition) {
+      super(java.util.Arrays.copyOf(key.parts, key.length), key.length, key.hash);
+      this.labels = labels;
+      this.instanceKey = instanceKey;
+      this.timestamp = timestamp;
+      this.partition = partition;
+      this.point = point;
+    }
+  }
 
   private record DownMark(long timestamp, int partition) {}
 
@@ -80,7 +101,7 @@ final class SeriesStore {
     final MetricKind kind;
     final String help;
     final Unit unit;
-    final ConcurrentHashMap<SeriesKey, Entry> series = new ConcurrentHashMap<>();
+    final SeriesTable<Series> series = new SeriesTable<>();
 
     Family(String name, MetricKind kind, String help, Unit unit) {
       this.name = name;
@@ -95,14 +116,14 @@ final class SeriesStore {
    * and {@code instance}, as pairs in one array. It stands for exactly one client_java
    * {@link Labels} (the same names and values), but is filled from an envelope without sorting,
    * validating or copying, and its hash combines the strings' cached hashes. The writer looks up
-   * with one reused probe and stores an exact copy only for a new series.
+   * with one reused probe; a new {@link Series} copies it.
    */
-  static final class SeriesKey {
+  static class SeriesKey {
     private String[] parts;
     private int length;
     private int hash;
 
-    private SeriesKey(String[] parts, int length, int hash) {
+    SeriesKey(String[] parts, int length, int hash) {
       this.parts = parts;
       this.length = length;
       this.hash = hash;
@@ -140,6 +161,12 @@ final class SeriesStore {
       }
       parts[len++] = e.source().service();
       parts[len++] = e.source().instance();
+      this.length = len;
+      return hashParts();
+    }
+
+    private SeriesKey hashParts() {
+      int len = length;
       int h = 1;
       for (int i = 0; i < len; i++) {
         h = 31 * h + parts[i].hashCode();
@@ -151,22 +178,28 @@ final class SeriesStore {
       h ^= h >>> 13;
       h *= 0xc2b2ae35;
       h ^= h >>> 16;
-      this.length = len;
       this.hash = h;
       return this;
     }
 
-    SeriesKey copy() {
-      return new SeriesKey(java.util.Arrays.copyOf(parts, length), length, hash);
+    /** A key of these parts, as {@link #fill} would make it from a sample (for tests of {@link SeriesTable}). */
+    static SeriesKey of(String... parts) {
+      return new SeriesKey(new String[16], 0, 0).fill(parts);
+    }
+
+    private SeriesKey fill(String[] ps) {
+      parts = ps.clone();
+      length = ps.length;
+      return hashParts();
     }
 
     @Override
-    public int hashCode() {
+    public final int hashCode() {
       return hash;
     }
 
     @Override
-    public boolean equals(Object o) {
+    public final boolean equals(Object o) {
       if (o == this) {
         return true;
       }
@@ -230,8 +263,9 @@ final class SeriesStore {
   Outcome ingest(MetricEnvelope e, int partition, long now) throws SampleRejected {
     String name = exposedName(e.name(), e.kind(), exposedNames);
     Family family = families.get(name);
-    Entry held = family == null ? null : family.series.get(probe.fill(e));
-    Labels labels = held == null ? labels(e) : held.point.getLabels();
+    SeriesKey key = probe.fill(e);
+    Series held = family == null ? null : family.series.get(key);
+    Labels labels = held == null ? labels(e) : held.labels;
     if (now - e.timestamp() > stalenessMillis) {
       return Outcome.STALE;
     }
@@ -268,10 +302,11 @@ final class SeriesStore {
       families.put(name, family);
     }
     if (held != null) {
-      // The probe still holds this sample's key: replace in place, keeping the held key and instance key.
-      family.series.put(probe, new Entry(point, e.timestamp(), partition, held.instanceKey));
-    } else if (family.series.put(probe.fill(e).copy(), new Entry(point, e.timestamp(), partition,
-        e.source().instanceKey())) == null) {
+      held.timestamp = e.timestamp();
+      held.partition = partition;
+      held.point = point; // last: a scrape reads only the point
+    } else {
+      family.series.add(new Series(key, labels, e.source().instanceKey(), point, e.timestamp(), partition));
       size++;
     }
     return Outcome.ACCEPTED;
@@ -305,18 +340,14 @@ final class SeriesStore {
     long gone = 0;
     for (Iterator<Family> fit = families.values().iterator(); fit.hasNext(); ) {
       Family family = fit.next();
-      for (Iterator<Entry> it = family.series.values().iterator(); it.hasNext(); ) {
-        Entry entry = it.next();
-        DownMark mark = down.get(entry.instanceKey);
-        if (mark != null && now - mark.timestamp >= downGraceMillis && entry.timestamp <= mark.timestamp) {
-          it.remove();
-          gone++;
-        } else if (now - entry.timestamp > stalenessMillis) {
-          it.remove();
-          stale++;
-        }
+      if (!down.isEmpty()) {
+        gone += family.series.removeIf(series -> {
+          DownMark mark = down.get(series.instanceKey);
+          return mark != null && now - mark.timestamp >= downGraceMillis && series.timestamp <= mark.timestamp;
+        });
       }
-      if (family.series.isEmpty()) {
+      stale += family.series.removeIf(series -> now - series.timestamp > stalenessMillis);
+      if (family.series.size() == 0) {
         fit.remove();
       }
     }
@@ -331,13 +362,8 @@ final class SeriesStore {
     long dropped = 0;
     for (Iterator<Family> fit = families.values().iterator(); fit.hasNext(); ) {
       Family family = fit.next();
-      for (Iterator<Entry> it = family.series.values().iterator(); it.hasNext(); ) {
-        if (partitions.contains(it.next().partition)) {
-          it.remove();
-          dropped++;
-        }
-      }
-      if (family.series.isEmpty()) {
+      dropped += family.series.removeIf(series -> partitions.contains(series.partition));
+      if (family.series.size() == 0) {
         fit.remove();
       }
     }
@@ -350,28 +376,28 @@ final class SeriesStore {
   List<MetricSnapshot> snapshots() {
     List<MetricSnapshot> out = new ArrayList<>(families.size());
     for (Family f : families.values()) {
-      if (f.series.isEmpty()) {
+      if (f.series.size() == 0) {
         continue;
       }
       out.add(switch (f.kind) {
         case COUNTER -> {
           CounterSnapshot.Builder b = CounterSnapshot.builder().name(f.name).help(f.help).unit(f.unit);
-          f.series.values().forEach(en -> b.dataPoint((CounterDataPointSnapshot) en.point));
+          f.series.forEach(series -> b.dataPoint((CounterDataPointSnapshot) series.point));
           yield b.build();
         }
         case GAUGE -> {
           GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(f.name).help(f.help).unit(f.unit);
-          f.series.values().forEach(en -> b.dataPoint((GaugeDataPointSnapshot) en.point));
+          f.series.forEach(series -> b.dataPoint((GaugeDataPointSnapshot) series.point));
           yield b.build();
         }
         case HISTOGRAM -> {
           HistogramSnapshot.Builder b = HistogramSnapshot.builder().name(f.name).help(f.help).unit(f.unit);
-          f.series.values().forEach(en -> b.dataPoint((HistogramDataPointSnapshot) en.point));
+          f.series.forEach(series -> b.dataPoint((HistogramDataPointSnapshot) series.point));
           yield b.build();
         }
         case SUMMARY -> {
           SummarySnapshot.Builder b = SummarySnapshot.builder().name(f.name).help(f.help).unit(f.unit);
-          f.series.values().forEach(en -> b.dataPoint((SummaryDataPointSnapshot) en.point));
+          f.series.forEach(series -> b.dataPoint((SummaryDataPointSnapshot) series.point));
           yield b.build();
         }
       });
