@@ -89,6 +89,15 @@ public final class SequenceTracker {
   private final Listener listener;
   private final LinkedHashMap<RunKey, Run> runs = new LinkedHashMap<>(16, 0.75f, true);
   private final TreeMap<StreamKey, long[]> totals = new TreeMap<>();
+  // The last run observed and its totals, matched by identity: a consumer sees a sender's records in
+  // runs (a step's series, a batch of logs), and the strings of consecutive records of one sender are
+  // the same objects when the decoder shares them. Forgotten whenever a run is removed.
+  private String lastService;
+  private String lastInstance;
+  private String lastRun;
+  private String lastStream;
+  private long[] lastTotal;
+  private Run lastState;
 
   private SequenceTracker(Builder b) {
     this.window = b.window;
@@ -116,13 +125,27 @@ public final class SequenceTracker {
    * @return {@code false} if it is a duplicate
    */
   public boolean observe(String service, String instance, String run, String stream, long seq, long nowMillis) {
-    RunKey key = new RunKey(instance, run, stream);
-    long[] total = totals.computeIfAbsent(new StreamKey(service, stream), k -> new long[4]);
+    long[] total;
+    Run state;
+    if (lastState != null && service == lastService && instance == lastInstance && run == lastRun
+        && stream == lastStream) {
+      total = lastTotal; // and the run is the most recently used already
+      state = lastState;
+    } else {
+      total = totals.computeIfAbsent(new StreamKey(service, stream), k -> new long[4]);
+      state = runs.get(new RunKey(instance, run, stream));
+      lastService = service;
+      lastInstance = instance;
+      lastRun = run;
+      lastStream = stream;
+      lastTotal = total;
+      lastState = state;
+    }
     total[0]++;
-    Run state = runs.get(key);
     if (state == null) {
       state = new Run(service, stream, total, runsStartAt > 0 ? Math.min(runsStartAt, seq) : seq);
-      runs.put(key, state);
+      runs.put(new RunKey(instance, run, stream), state);
+      lastState = state;
       state.lastSeenMillis = nowMillis;
       state.seen.add(seq);
       state.high = seq;
@@ -131,6 +154,7 @@ public final class SequenceTracker {
         Iterator<Run> eldest = runs.values().iterator();
         Run evicted = eldest.next();
         eldest.remove();
+        lastState = null;
         finish(evicted);
       }
       return true;
@@ -165,6 +189,7 @@ public final class SequenceTracker {
    * runs: call it when the input is complete (a test's end, a consumer's shutdown).
    */
   public void finish() {
+    lastState = null;
     for (Iterator<Run> it = runs.values().iterator(); it.hasNext(); ) {
       Run run = it.next();
       it.remove();
@@ -178,6 +203,7 @@ public final class SequenceTracker {
    * @return the number of runs evicted
    */
   public int evictIdle(long nowMillis) {
+    lastState = null;
     int evicted = 0;
     for (Iterator<Run> it = runs.values().iterator(); it.hasNext(); ) {
       Run run = it.next();
@@ -192,6 +218,7 @@ public final class SequenceTracker {
 
   /** Forgets every run without counting anything (a partition was revoked); totals stay. */
   public void clear() {
+    lastState = null;
     runs.clear();
   }
 

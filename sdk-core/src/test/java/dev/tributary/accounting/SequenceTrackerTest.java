@@ -166,6 +166,22 @@ class SequenceTrackerTest {
   }
 
   @Test
+  void aRunSeenAgainAfterItsEvictionOrAClearIsANewRun() {
+    see(1, 2, 3);
+    tracker.evictIdle(60_000);
+    see(10, 11); // the same strings as just before: the tracker must not reuse the evicted run
+    assertThat(tracker.size()).isEqualTo(1);
+    assertThat(tracker.counts("pay", "metrics")).isEqualTo(new SequenceTracker.Counts(5, 0, 0, 0));
+    tracker.clear();
+    see(11);
+    assertThat(tracker.size()).isEqualTo(1);
+    assertThat(duplicates).isEmpty(); // a fresh baseline, not the forgotten run's 11
+    tracker.finish();
+    see(11);
+    assertThat(tracker.size()).isEqualTo(1);
+  }
+
+  @Test
   void runCapEvictsTheLeastRecentlySeenRun() {
     for (int i = 0; i < 5; i++) {
       tracker.observe("pay", "pay-" + i, "run", "metrics", 1, 0);
