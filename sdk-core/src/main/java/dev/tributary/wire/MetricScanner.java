@@ -75,8 +75,21 @@ final class MetricScanner {
 
   private static final Decline DECLINE = new Decline();
 
+  /** "Not set by the object", distinct from every string the cache returns and from {@code null}. */
+  @SuppressWarnings("StringOperationCanBeSimplified")
+  private static final String UNSET = new String("");
+  /** Longest {@code service} object remembered, in bytes. */
+  private static final int MAX_REMEMBERED_SERVICE = 512;
+
   private final DecodeCache cache;
   private final char[] number = new char[MAX_NUMBER_LENGTH];
+  // The previous record's service object: its bytes and the fields it set (UNSET: not set by it).
+  private final byte[] lastService = new byte[MAX_REMEMBERED_SERVICE];
+  private int lastServiceLength;
+  private String lastServiceName;
+  private String lastVersion;
+  private String lastEnvironment;
+  private String lastInstance;
   private byte[] b;
   private int pos;
   private int end;
@@ -163,7 +176,60 @@ final class MetricScanner {
     } while (nextMember());
   }
 
+  /**
+   * The {@code service} object. A sender's records come in runs (every series of a step), so its
+   * bytes are usually exactly the previous record's: then the fields it set then are set again
+   * without reading it (equal bytes parse to equal values and end at the same place).
+   */
   private void service(EnvelopeReader r) {
+    int from = pos;
+    int n = lastServiceLength;
+    if (n > 0 && end - from >= n && Arrays.equals(b, from, from + n, lastService, 0, n)) {
+      pos = from + n;
+      replay(r);
+      return;
+    }
+    String service = r.service;
+    String version = r.version;
+    String environment = r.environment;
+    String instance = r.instance;
+    r.service = r.version = r.environment = r.instance = UNSET;
+    readService(r);
+    lastServiceName = r.service;
+    lastVersion = r.version;
+    lastEnvironment = r.environment;
+    lastInstance = r.instance;
+    n = pos - from;
+    if (n <= lastService.length) {
+      System.arraycopy(b, from, lastService, 0, n);
+      lastServiceLength = n;
+    } else {
+      lastServiceLength = 0;
+    }
+    // Fields the object did not set keep what they had before it.
+    r.service = r.service == UNSET ? service : r.service;
+    r.version = r.version == UNSET ? version : r.version;
+    r.environment = r.environment == UNSET ? environment : r.environment;
+    r.instance = r.instance == UNSET ? instance : r.instance;
+  }
+
+  /** Sets the fields the remembered {@code service} object set. */
+  private void replay(EnvelopeReader r) {
+    if (lastServiceName != UNSET) {
+      r.service = lastServiceName;
+    }
+    if (lastVersion != UNSET) {
+      r.version = lastVersion;
+    }
+    if (lastEnvironment != UNSET) {
+      r.environment = lastEnvironment;
+    }
+    if (lastInstance != UNSET) {
+      r.instance = lastInstance;
+    }
+  }
+
+  private void readService(EnvelopeReader r) {
     expect('{');
     if (!firstMember()) {
       return;

@@ -170,6 +170,29 @@ class EnvelopeDecoderTest {
     }
   }
 
+  /** The service object of the previous record is remembered by its bytes: repeated, changed, duplicated. */
+  @Test
+  void repeatedChangedAndDuplicateServiceObjectsReadTheSame() {
+    String head = "{\"@timestamp\":\"2026-11-23T10:15:30.123Z\",\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\","
+        + "\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":3},";
+    String tail = ",\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":1}}";
+    List<String> services = List.of(
+        "\"service\":{\"name\":\"a\",\"node\":{\"name\":\"i-1\"}}",
+        "\"service\":{\"name\":\"a\",\"node\":{\"name\":\"i-1\"}}",
+        "\"service\":{\"name\":\"a\",\"node\":{\"name\":\"i-2\"}}",
+        "\"service\":{\"name\":\"a\",\"version\":\"9\",\"node\":{\"name\":\"i-2\"}}",
+        "\"service\":{\"name\":\"a\",\"version\":\"9\",\"node\":{\"name\":\"i-2\"}},\"service\":{\"name\":\"b\"}",
+        "\"service\":{\"name\":\"b\"}",
+        "\"service\":{\"name\":\"b\"},\"service\":{\"name\":\"b\"}",
+        "\"service\":{\"name\":\"a\",\"version\":null,\"node\":{\"name\":\"i-1\"}},\"service\":{\"name\":\"b\"}",
+        "\"service\":{\"name\":\"b\"},\"service\":{\"environment\":\"prod\"}",
+        "\"service\":{\"name\":\"b\"",
+        "\"service\":{\"name\":\"b\"}");
+    for (String service : services) {
+      assertSameOutcome((head + service + tail).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
   private void assertSameOutcome(byte[] bytes) {
     String what = new String(bytes, StandardCharsets.ISO_8859_1);
     Object expected;
