@@ -118,6 +118,16 @@ final class DecodeCache {
     return millis;
   }
 
+  private EnvelopeReader scanReader;
+
+  /** The reader {@link MetricScanner} fills, reset: one for all records instead of one per record. */
+  EnvelopeReader scanReader() {
+    if (scanReader == null) {
+      scanReader = new EnvelopeReader(this);
+    }
+    return scanReader.resetScanned();
+  }
+
   /** The byte-level reader of metric envelopes that shares this cache. */
   MetricScanner scanner() {
     if (scanner == null) {

@@ -77,6 +77,37 @@ final class EnvelopeReader {
     this.cache = cache;
   }
 
+  /**
+   * Back to a new reader's values in every field {@link MetricScanner} fills (the package-private
+   * ones above), so that one reader serves every record of a decoder's byte-level path: the scanner
+   * writes no other field and {@link #build()} writes none.
+   */
+  EnvelopeReader resetScanned() {
+    timestamp = Long.MIN_VALUE;
+    schema = null;
+    type = null;
+    run = null;
+    stream = null;
+    seq = -1;
+    service = null;
+    instance = null;
+    version = null;
+    environment = null;
+    labels = null;
+    metricName = null;
+    metricType = null;
+    help = null;
+    unit = null;
+    start = Long.MIN_VALUE;
+    value = Double.NaN;
+    hasValue = false;
+    count = -1;
+    sum = Double.NaN;
+    buckets = null;
+    quantiles = null;
+    return this;
+  }
+
   static Envelope read(JsonFactory json, byte[] bytes, int offset, int length) throws EnvelopeException {
     return read(json, bytes, offset, length, null);
   }
@@ -89,7 +120,7 @@ final class EnvelopeReader {
   static Envelope read(JsonFactory json, byte[] bytes, int offset, int length, DecodeCache cache)
       throws EnvelopeException {
     if (cache != null) {
-      EnvelopeReader fast = new EnvelopeReader(cache);
+      EnvelopeReader fast = cache.scanReader();
       if (cache.scanner().scan(fast, bytes, offset, length)) {
         return fast.build();
       }

@@ -7,6 +7,9 @@ public enum EnvelopeType {
   EVENT("event"),
   HEALTH("health");
 
+  /** {@code values()} copies its array on every call; decoding looks a type up per record. */
+  private static final EnvelopeType[] TYPES = values();
+
   private final String wireName;
 
   EnvelopeType(String wireName) {
@@ -24,7 +27,7 @@ public enum EnvelopeType {
    * @throws IllegalArgumentException if the name is not a v1 type
    */
   public static EnvelopeType fromWireName(String name) {
-    for (EnvelopeType type : values()) {
+    for (EnvelopeType type : TYPES) {
       if (type.wireName.equals(name)) {
         return type;
       }

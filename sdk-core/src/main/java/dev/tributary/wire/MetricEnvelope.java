@@ -67,6 +67,9 @@ public record MetricEnvelope(
     HISTOGRAM("histogram"),
     SUMMARY("summary");
 
+    /** {@code values()} copies its array on every call; decoding looks a kind up per record. */
+    private static final MetricKind[] KINDS = values();
+
     private final String wireName;
 
     MetricKind(String wireName) {
@@ -84,7 +87,7 @@ public record MetricEnvelope(
      * @throws IllegalArgumentException if unknown
      */
     public static MetricKind fromWireName(String name) {
-      for (MetricKind kind : values()) {
+      for (MetricKind kind : KINDS) {
         if (kind.wireName.equals(name)) {
           return kind;
         }
