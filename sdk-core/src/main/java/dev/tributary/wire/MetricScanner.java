@@ -78,13 +78,20 @@ final class MetricScanner {
   /** "Not set by the object", distinct from every string the cache returns and from {@code null}. */
   @SuppressWarnings("StringOperationCanBeSimplified")
   private static final String UNSET = new String("");
-  /** Longest {@code service} object remembered, in bytes. */
+  /** Longest {@code service} object or {@code tributary} prefix remembered, in bytes. */
   private static final int MAX_REMEMBERED_SERVICE = 512;
 
   private final DecodeCache cache;
   private final char[] number = new char[MAX_NUMBER_LENGTH];
   // The previous record's service object: its bytes and the fields it set (UNSET: not set by it).
   private final byte[] lastService = new byte[MAX_REMEMBERED_SERVICE];
+  // The previous record's tributary object up to its seq value: its bytes and the fields they set.
+  private final byte[] lastHeader = new byte[MAX_REMEMBERED_SERVICE];
+  private int lastHeaderLength;
+  private String lastSchema;
+  private String lastType;
+  private String lastRun;
+  private String lastStream;
   private int lastServiceLength;
   private String lastServiceName;
   private String lastVersion;
@@ -151,29 +158,82 @@ final class MetricScanner {
     }
   }
 
+  /**
+   * The {@code tributary} object. Its bytes up to the value of {@code seq} (schema, type, run and
+   * stream, in the writer's order) are usually the previous record's: then the fields they set are
+   * set again without reading them, and reading goes on at the {@code seq} value.
+   */
   private void tributary(EnvelopeReader r) {
-    expect('{');
-    if (!firstMember()) {
+    int from = pos;
+    int n = lastHeaderLength;
+    if (n > 0 && end - from >= n && Arrays.equals(b, from, from + n, lastHeader, 0, n)) {
+      pos = from + n;
+      r.schema = lastSchema != UNSET ? lastSchema : r.schema;
+      r.type = lastType != UNSET ? lastType : r.type;
+      r.run = lastRun != UNSET ? lastRun : r.run;
+      r.stream = lastStream != UNSET ? lastStream : r.stream;
+      r.seq = longValue();
+      while (nextMember()) {
+        tributaryMember(r);
+      }
       return;
     }
-    do {
-      int ks = stringStart;
-      int ke = stringEnd;
-      colon();
-      if (is(ks, ke, SCHEMA)) {
-        r.schema = stringOrNull();
-      } else if (is(ks, ke, TYPE)) {
-        r.type = stringOrNull();
-      } else if (is(ks, ke, RUN)) {
-        r.run = stringOrNull();
-      } else if (is(ks, ke, STREAM)) {
-        r.stream = stringOrNull();
-      } else if (is(ks, ke, SEQ)) {
-        r.seq = longValue();
-      } else {
-        skipValue(1);
-      }
-    } while (nextMember());
+    String schema = r.schema;
+    String type = r.type;
+    String run = r.run;
+    String stream = r.stream;
+    r.schema = r.type = r.run = r.stream = UNSET;
+    lastHeaderLength = 0;
+    expect('{');
+    if (firstMember()) {
+      do {
+        if (lastHeaderLength == 0 && is(stringStart, stringEnd, SEQ)) {
+          int keyEnd = pos;
+          colon();
+          rememberHeader(r, from, pos);
+          pos = keyEnd;
+        }
+        tributaryMember(r);
+      } while (nextMember());
+    }
+    r.schema = r.schema == UNSET ? schema : r.schema;
+    r.type = r.type == UNSET ? type : r.type;
+    r.run = r.run == UNSET ? run : r.run;
+    r.stream = r.stream == UNSET ? stream : r.stream;
+  }
+
+  /** Remembers the bytes {@code [from, to)}, up to the first {@code seq} value, and what they set. */
+  private void rememberHeader(EnvelopeReader r, int from, int to) {
+    int n = to - from;
+    if (n > lastHeader.length) {
+      return;
+    }
+    System.arraycopy(b, from, lastHeader, 0, n);
+    lastHeaderLength = n;
+    lastSchema = r.schema;
+    lastType = r.type;
+    lastRun = r.run;
+    lastStream = r.stream;
+  }
+
+  /** One member of the {@code tributary} object, its name read. */
+  private void tributaryMember(EnvelopeReader r) {
+    int ks = stringStart;
+    int ke = stringEnd;
+    colon();
+    if (is(ks, ke, SCHEMA)) {
+      r.schema = stringOrNull();
+    } else if (is(ks, ke, TYPE)) {
+      r.type = stringOrNull();
+    } else if (is(ks, ke, RUN)) {
+      r.run = stringOrNull();
+    } else if (is(ks, ke, STREAM)) {
+      r.stream = stringOrNull();
+    } else if (is(ks, ke, SEQ)) {
+      r.seq = longValue();
+    } else {
+      skipValue(1);
+    }
   }
 
   /**

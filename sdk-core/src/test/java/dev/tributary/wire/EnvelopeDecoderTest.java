@@ -193,6 +193,33 @@ class EnvelopeDecoderTest {
     }
   }
 
+  /** The tributary object up to seq is remembered by its bytes: repeated, changed, reordered, duplicated. */
+  @Test
+  void repeatedChangedAndDuplicateTributaryObjectsReadTheSame() {
+    String tail = ",\"service\":{\"name\":\"a\",\"node\":{\"name\":\"i-1\"}},\"metric\":{\"name\":\"up\","
+        + "\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":1}}";
+    String ts = "{\"@timestamp\":\"2026-11-23T10:15:30.123Z\",";
+    List<String> headers = List.of(
+        "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":3}",
+        "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":4}",
+        "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":-4}",
+        "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":5,\"x\":[1]}",
+        "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":6,\"run\":\"r2\"}",
+        "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":7}",
+        "\"tributary\":{\"seq\":8,\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\"}",
+        "\"tributary\":{\"seq\":9,\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\"}",
+        "\"tributary\":{\"schema\":\"2.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":3}",
+        "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r9\",\"stream\":\"metrics\",\"seq\":3},"
+            + "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"seq\":4}",
+        "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"seq\":4}",
+        "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\"}",
+        "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":\"x\"}",
+        "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":10}");
+    for (String header : headers) {
+      assertSameOutcome((ts + header + tail).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
   private void assertSameOutcome(byte[] bytes) {
     String what = new String(bytes, StandardCharsets.ISO_8859_1);
     Object expected;
