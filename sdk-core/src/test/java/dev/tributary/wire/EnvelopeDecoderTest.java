@@ -173,10 +173,8 @@ class EnvelopeDecoderTest {
   /** The service object of the previous record is remembered by its bytes: repeated, changed, duplicated. */
   @Test
   void repeatedChangedAndDuplicateServiceObjectsReadTheSame() {
-    String head = "{\"@timestamp\":\"2026-11-23T10:15:30.123Z\",\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\","
-        + "\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":3},";
-    String tail = ",\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":1}}";
-    List<String> services = List.of(
+    assertSameOutcomesInTurn(TIMESTAMP + "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\","
+        + "\"stream\":\"metrics\",\"seq\":3},", List.of(
         "\"service\":{\"name\":\"a\",\"node\":{\"name\":\"i-1\"}}",
         "\"service\":{\"name\":\"a\",\"node\":{\"name\":\"i-1\"}}",
         "\"service\":{\"name\":\"a\",\"node\":{\"name\":\"i-2\"}}",
@@ -187,19 +185,13 @@ class EnvelopeDecoderTest {
         "\"service\":{\"name\":\"a\",\"version\":null,\"node\":{\"name\":\"i-1\"}},\"service\":{\"name\":\"b\"}",
         "\"service\":{\"name\":\"b\"},\"service\":{\"environment\":\"prod\"}",
         "\"service\":{\"name\":\"b\"",
-        "\"service\":{\"name\":\"b\"}");
-    for (String service : services) {
-      assertSameOutcome((head + service + tail).getBytes(StandardCharsets.UTF_8));
-    }
+        "\"service\":{\"name\":\"b\"}"), "," + GAUGE_BODY);
   }
 
   /** The tributary object up to seq is remembered by its bytes: repeated, changed, reordered, duplicated. */
   @Test
   void repeatedChangedAndDuplicateTributaryObjectsReadTheSame() {
-    String tail = ",\"service\":{\"name\":\"a\",\"node\":{\"name\":\"i-1\"}},\"metric\":{\"name\":\"up\","
-        + "\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":1}}";
-    String ts = "{\"@timestamp\":\"2026-11-23T10:15:30.123Z\",";
-    List<String> headers = List.of(
+    assertSameOutcomesInTurn(TIMESTAMP, List.of(
         "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":3}",
         "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":4}",
         "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":-4}",
@@ -214,9 +206,18 @@ class EnvelopeDecoderTest {
         "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"seq\":4}",
         "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\"}",
         "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":\"x\"}",
-        "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":10}");
-    for (String header : headers) {
-      assertSameOutcome((ts + header + tail).getBytes(StandardCharsets.UTF_8));
+        "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\",\"stream\":\"metrics\",\"seq\":10}"),
+        ",\"service\":{\"name\":\"a\",\"node\":{\"name\":\"i-1\"}}," + GAUGE_BODY);
+  }
+
+  private static final String TIMESTAMP = "{\"@timestamp\":\"2026-11-23T10:15:30.123Z\",";
+  private static final String GAUGE_BODY =
+      "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":1}}";
+
+  /** Records {@code head + part + tail}, one per part, through the same decoder in turn. */
+  private void assertSameOutcomesInTurn(String head, List<String> parts, String tail) {
+    for (String part : parts) {
+      assertSameOutcome((head + part + tail).getBytes(StandardCharsets.UTF_8));
     }
   }
 

@@ -42,8 +42,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * once at ingest, so a scrape only groups existing objects.
  *
  * <p>Threading: one writer (the consume thread: {@link #ingest}, the expiry and drop methods) and
- * any number of readers ({@link #snapshots()} on HTTP threads), through concurrent maps of
- * immutable entries.
+ * any number of readers ({@link #snapshots()} on HTTP threads): families in a concurrent map, each
+ * family's series in a {@link SeriesTable} whose series publish their newest immutable data point
+ * through a volatile field.
  */
 final class SeriesStore {
   /** Metric names the sidecar writes itself; user metrics may not use them. */
