@@ -79,19 +79,20 @@ final class MetricScanner {
   @SuppressWarnings("StringOperationCanBeSimplified")
   private static final String UNSET = new String("");
   /** Longest {@code service} object or {@code tributary} prefix remembered, in bytes. */
-  private static final int MAX_REMEMBERED_SERVICE = 512;
+  private static final int MAX_REMEMBERED = 512;
 
   private final DecodeCache cache;
   private final char[] number = new char[MAX_NUMBER_LENGTH];
-  // The previous record's service object: its bytes and the fields it set (UNSET: not set by it).
-  private final byte[] lastService = new byte[MAX_REMEMBERED_SERVICE];
-  // The previous record's tributary object up to its seq value: its bytes and the fields they set.
-  private final byte[] lastHeader = new byte[MAX_REMEMBERED_SERVICE];
+  // The previous record's tributary object up to its seq value: its bytes and the fields they set
+  // (UNSET: not set by them).
+  private final byte[] lastHeader = new byte[MAX_REMEMBERED];
   private int lastHeaderLength;
   private String lastSchema;
   private String lastType;
   private String lastRun;
   private String lastStream;
+  // The previous record's service object: its bytes and the fields it set (UNSET: not set by it).
+  private final byte[] lastService = new byte[MAX_REMEMBERED];
   private int lastServiceLength;
   private String lastServiceName;
   private String lastVersion;
