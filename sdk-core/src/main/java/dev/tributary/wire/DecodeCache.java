@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * What a reusable decoder remembers between records: the short strings its {@link MetricScanner}
+ * What a reusable decoder remembers between records: the short strings its {@link EnvelopeScanner}
  * has seen, the last timestamps and the last sender.
  *
  * <p>A consume loop sees the same few services, instances, run ids, metric names, label keys and
@@ -33,7 +33,7 @@ final class DecodeCache {
   private final byte[] lastStartBytes = new byte[MAX_CACHED_LENGTH];
   private int lastStartBytesLength = -1;
   private long lastStartOfBytes;
-  private MetricScanner scanner;
+  private EnvelopeScanner scanner;
 
   /** The string of ASCII bytes {@code buf[off, off + len)}, from the table when it is short. */
   String lookup(byte[] buf, int off, int len) {
@@ -120,7 +120,7 @@ final class DecodeCache {
 
   private EnvelopeReader scanReader;
 
-  /** The reader {@link MetricScanner} fills, reset: one for all records instead of one per record. */
+  /** The reader {@link EnvelopeScanner#scanMetric} fills, reset: one for all records instead of one per record. */
   EnvelopeReader scanReader() {
     if (scanReader == null) {
       scanReader = new EnvelopeReader(this);
@@ -128,10 +128,10 @@ final class DecodeCache {
     return scanReader.resetScanned();
   }
 
-  /** The byte-level reader of metric envelopes that shares this cache. */
-  MetricScanner scanner() {
+  /** The byte-level reader of envelopes that shares this cache. */
+  EnvelopeScanner scanner() {
     if (scanner == null) {
-      scanner = new MetricScanner(this);
+      scanner = new EnvelopeScanner(this);
     }
     return scanner;
   }

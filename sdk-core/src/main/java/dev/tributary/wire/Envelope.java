@@ -26,6 +26,6 @@ public sealed interface Envelope permits MetricEnvelope, LogEnvelope, EventEnvel
 
   /** A stable id for this record: {@code instance:run:stream:seq}. */
   default String identity() {
-    return source().instance() + ':' + source().runId() + ':' + stream() + ':' + seq();
+    return EnvelopeHeader.identity(source().instance(), source().runId(), stream(), seq());
   }
 }

@@ -130,7 +130,8 @@ public final class EnvelopeCodec {
    * metric names, label keys and values, help, unit) come from a bounded table, a timestamp equal to
    * the previous record's is not parsed again, and the previous record's {@link Source} is reused
    * when the sender is the same. Every other record is read by Jackson as {@link #decode(byte[])}
-   * does. Not thread-safe.
+   * does. {@link Decoder#header(byte[])} checks log and event envelopes from the bytes the same way
+   * and reads only their headers. Not thread-safe.
    */
   public Decoder newDecoder() {
     return new Decoder();
@@ -152,6 +153,23 @@ public final class EnvelopeCodec {
         throw new EnvelopeException(EnvelopeException.Reason.MALFORMED_JSON, "empty record value");
       }
       return EnvelopeReader.read(json, value, 0, value.length, cache);
+    }
+
+    /**
+     * The header of one envelope, for a consumer that passes the record on as it is: the envelope
+     * is checked exactly as {@link #decode(byte[])} checks it, so the header is returned for exactly
+     * the records {@code decode} accepts and a rejection has {@code decode}'s reason and message. A
+     * log or event envelope is checked straight from the bytes without being built (its message,
+     * labels and fields are checked, not read); the values of the header must then be strings of
+     * plain ASCII, else (and for the other types) the record is decoded and its header taken.
+     *
+     * @throws EnvelopeException if the bytes are not a valid v1 envelope
+     */
+    public EnvelopeHeader header(byte[] value) throws EnvelopeException {
+      if (value == null || value.length == 0) {
+        throw new EnvelopeException(EnvelopeException.Reason.MALFORMED_JSON, "empty record value");
+      }
+      return EnvelopeReader.header(json, value, cache);
     }
   }
 

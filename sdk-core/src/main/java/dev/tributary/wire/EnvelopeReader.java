@@ -16,7 +16,13 @@ import java.util.Map;
  * are skipped; the type-specific parts are collected and checked once the object is complete.
  */
 final class EnvelopeReader {
-  // Header (the fields MetricScanner fills are package-private)
+  /**
+   * What {@link EnvelopeScanner#scanDocument} puts in a field it checked but did not read: only its
+   * presence matters to {@link #header()}.
+   */
+  static final String UNREAD = new String("(checked, not read)");
+
+  // Header (the fields EnvelopeScanner fills are package-private)
   long timestamp = Long.MIN_VALUE;
   String schema;
   String type;
@@ -33,22 +39,22 @@ final class EnvelopeReader {
   private String spanId;
   Map<String, String> labels;
   // Log
-  private String level;
+  String level;
   private String logger;
-  private String message;
+  String message;
   private String thread;
   private Map<String, Object> fields;
   private List<String> tags;
-  private String errorType;
-  private String errorMessage;
-  private String errorStack;
+  String errorType;
+  String errorMessage;
+  String errorStack;
   private boolean hasOrigin;
   private String originFile;
   private int originLine;
   private String originFunction;
   // Event
-  private String domain;
-  private String eventName;
+  String domain;
+  String eventName;
   private String entityId;
   private Map<String, Object> attributes;
   // Metric
@@ -78,7 +84,7 @@ final class EnvelopeReader {
   }
 
   /**
-   * Back to a new reader's values in every field {@link MetricScanner} fills (the package-private
+   * Back to a new reader's values in every field {@link EnvelopeScanner#scanMetric} fills (the package-private
    * ones above), so that one reader serves every record of a decoder's byte-level path: the scanner
    * writes no other field and {@link #build()} writes none.
    */
@@ -114,14 +120,14 @@ final class EnvelopeReader {
 
   /**
    * Reads one envelope; with a {@link DecodeCache}, a metric envelope in plain JSON is read by the
-   * cache's {@link MetricScanner} (its identifiers from the cache), anything it declines by Jackson,
+   * cache's {@link EnvelopeScanner} (its identifiers from the cache), anything it declines by Jackson,
    * and the result is equal to what a read without one returns.
    */
   static Envelope read(JsonFactory json, byte[] bytes, int offset, int length, DecodeCache cache)
       throws EnvelopeException {
     if (cache != null) {
       EnvelopeReader fast = cache.scanReader();
-      if (cache.scanner().scan(fast, bytes, offset, length)) {
+      if (cache.scanner().scanMetric(fast, bytes, offset, length)) {
         return fast.build();
       }
     }
@@ -139,6 +145,23 @@ final class EnvelopeReader {
       throw r.preferVersionError(new EnvelopeException(Reason.MALFORMED_JSON, "invalid JSON: " + firstLine(e.getMessage()), e));
     }
     return r.build();
+  }
+
+  /**
+   * The header of one envelope, which must be valid exactly as for {@link #read}: a log or event
+   * envelope is checked by the cache's {@link EnvelopeScanner} without being built; anything it
+   * declines, and any envelope it would reject, is read by {@link #read}, which returns the envelope
+   * or throws its exact error.
+   */
+  static EnvelopeHeader header(JsonFactory json, byte[] bytes, DecodeCache cache) throws EnvelopeException {
+    EnvelopeReader fast = new EnvelopeReader(cache);
+    if (cache.scanner().scanDocument(fast, bytes, 0, bytes.length)) {
+      EnvelopeHeader header = fast.header();
+      if (header != null) {
+        return header;
+      }
+    }
+    return EnvelopeHeader.of(read(json, bytes, 0, bytes.length, cache));
   }
 
   /** A record of an unknown major version is reported as such even if its shape also differs. */
@@ -420,6 +443,19 @@ final class EnvelopeReader {
   }
 
   private Envelope build() throws EnvelopeException {
+    EnvelopeType envelopeType = checkHeader();
+    Source source = cache == null ? new Source(service, instance, version, environment, run)
+        : cache.source(service, instance, version, environment, run);
+    return switch (envelopeType) {
+      case LOG -> buildLog(source);
+      case EVENT -> buildEvent(source);
+      case METRIC -> buildMetric(source);
+      case HEALTH -> buildHealth(source);
+    };
+  }
+
+  /** The checks of {@link #build()} common to all types, in its order; the envelope's type. */
+  private EnvelopeType checkHeader() throws EnvelopeException {
     require(schema, "tributary.schema");
     int major = EnvelopeCodec.majorVersion(schema);
     if (major != EnvelopeCodec.SCHEMA_MAJOR) {
@@ -443,35 +479,55 @@ final class EnvelopeReader {
     }
     require(service, "service.name");
     require(instance, "service.node.name");
-    Source source = cache == null ? new Source(service, instance, version, environment, run)
-        : cache.source(service, instance, version, environment, run);
-    return switch (envelopeType) {
-      case LOG -> buildLog(source);
-      case EVENT -> buildEvent(source);
-      case METRIC -> buildMetric(source);
-      case HEALTH -> buildHealth(source);
-    };
+    return envelopeType;
+  }
+
+  /**
+   * After {@link EnvelopeScanner#scanDocument}: the header if {@link #build()} would succeed, else
+   * {@code null} (the Jackson path then names the error).
+   */
+  private EnvelopeHeader header() {
+    try {
+      EnvelopeType envelopeType = checkHeader();
+      switch (envelopeType) {
+        case LOG -> checkLog();
+        case EVENT -> checkEvent();
+        default -> {
+          return null;
+        }
+      }
+      return new EnvelopeHeader(envelopeType, timestamp, service, instance, run, stream, seq,
+          envelopeType == EnvelopeType.EVENT ? domain : null);
+    } catch (EnvelopeException e) {
+      return null;
+    }
   }
 
   private LogEnvelope buildLog(Source source) throws EnvelopeException {
-    require(level, "log.level");
-    require(message, "message");
-    LogEnvelope.ErrorInfo error = null;
-    if (errorType != null) {
-      error = new LogEnvelope.ErrorInfo(errorType, errorMessage, errorStack);
-    } else if (errorMessage != null || errorStack != null) {
-      throw missing("error.type");
-    }
+    checkLog();
+    LogEnvelope.ErrorInfo error = errorType == null ? null : new LogEnvelope.ErrorInfo(errorType, errorMessage, errorStack);
     LogEnvelope.LogOrigin origin = hasOrigin ? new LogEnvelope.LogOrigin(originFile, originLine, originFunction) : null;
     return new LogEnvelope(timestamp, source, stream, seq, level, logger, thread, message, labels, fields, tags,
         error, origin, correlationId, traceId, spanId);
   }
 
+  private void checkLog() throws EnvelopeException {
+    require(level, "log.level");
+    require(message, "message");
+    if (errorType == null && (errorMessage != null || errorStack != null)) {
+      throw missing("error.type");
+    }
+  }
+
   private EventEnvelope buildEvent(Source source) throws EnvelopeException {
-    require(domain, "event.domain");
-    require(eventName, "event.name");
+    checkEvent();
     return new EventEnvelope(timestamp, source, stream, seq, domain, eventName, entityId, attributes,
         correlationId, traceId, spanId);
+  }
+
+  private void checkEvent() throws EnvelopeException {
+    require(domain, "event.domain");
+    require(eventName, "event.name");
   }
 
   private MetricEnvelope buildMetric(Source source) throws EnvelopeException {

@@ -93,12 +93,12 @@ class EnvelopeDecoderTest {
     DecodeCache cache = new DecodeCache();
     for (String name : Golden.names()) {
       byte[] golden = Golden.bytes(name);
-      boolean scanned = cache.scanner().scan(new EnvelopeReader(cache), golden, 0, golden.length);
+      boolean scanned = cache.scanner().scanMetric(new EnvelopeReader(cache), golden, 0, golden.length);
       assertThat(scanned).as(name).isEqualTo(name.startsWith("metric-"));
     }
     byte[] escaped = codec.encode(new MetricEnvelope(1000, new Source("s", "i", null, null, "r"), "metrics", 1, "up",
         MetricEnvelope.MetricKind.GAUGE, "a \"quoted\" help", null, 0, Map.of(), 1, null, null));
-    assertThat(cache.scanner().scan(new EnvelopeReader(cache), escaped, 0, escaped.length)).isFalse();
+    assertThat(cache.scanner().scanMetric(new EnvelopeReader(cache), escaped, 0, escaped.length)).isFalse();
   }
 
   /**
@@ -219,6 +219,213 @@ class EnvelopeDecoderTest {
     for (String part : parts) {
       assertSameOutcome((head + part + tail).getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  // --- header(): log and event envelopes checked from the bytes ----------------------------------
+
+  @Test
+  void everyGoldenExampleHasTheHeaderOfItsDecodedEnvelope() throws Exception {
+    for (int pass = 0; pass < 2; pass++) {
+      for (String name : Golden.names()) {
+        byte[] golden = Golden.bytes(name);
+        assertThat(decoder.header(golden)).as(name).isEqualTo(EnvelopeHeader.of(codec.decode(golden)));
+      }
+    }
+    EnvelopeHeader event = decoder.header(Golden.bytes("event.json"));
+    assertThat(event.domain()).isEqualTo("payment");
+    assertThat(event.identity()).isEqualTo(codec.decode(Golden.bytes("event.json")).identity());
+    assertThat(decoder.header(Golden.bytes("log.json")).domain()).isNull();
+  }
+
+  @Test
+  void logAndEventEnvelopesTakeTheByteLevelPathAndOthersAreDeclined() throws Exception {
+    DecodeCache cache = new DecodeCache();
+    for (String name : Golden.names()) {
+      byte[] golden = Golden.bytes(name);
+      boolean scanned = cache.scanner().scanDocument(new EnvelopeReader(cache), golden, 0, golden.length);
+      assertThat(scanned).as(name).isEqualTo(name.startsWith("log") || name.startsWith("event"));
+    }
+    byte[] unicode = codec.encode(log("Zahlung \u00fcber 12 \u20ac abgelehnt \ud83d\ude00 \"quoted\"\n\tnext line",
+        Map.of("city", "M\u00fcnchen"), Map.of("note", "\u2603", "nested", Map.of("list", List.of(1, 2.5, true)))));
+    assertThat(cache.scanner().scanDocument(new EnvelopeReader(cache), unicode, 0, unicode.length)).isTrue();
+    assertThat(decoder.header(unicode)).isEqualTo(EnvelopeHeader.of(codec.decode(unicode)));
+  }
+
+  /**
+   * Differential test of the byte-level header path: every prefix of every log and event example,
+   * and every example with one byte replaced by a troublesome one, gives the header of the plain
+   * Jackson decode, or fails with the same reason and message.
+   */
+  @Test
+  void truncatedAndMutatedLogAndEventRecordsGiveTheSameOutcomeAsThePlainDecode() throws Exception {
+    byte[] replacements = " \"{}[],:0-.eE+nxu\\/\u0001\t".getBytes(StandardCharsets.ISO_8859_1);
+    int compared = 0;
+    int scanned = 0;
+    DecodeCache cache = new DecodeCache();
+    for (String name : Golden.names()) {
+      if (!name.startsWith("log") && !name.startsWith("event")) {
+        continue;
+      }
+      byte[] golden = Golden.bytes(name);
+      for (int len = 0; len <= golden.length; len++) {
+        assertSameHeaderOutcome(java.util.Arrays.copyOf(golden, len));
+        compared++;
+      }
+      for (int at = 0; at < golden.length; at++) {
+        for (byte r : replacements) {
+          byte[] mutated = golden.clone();
+          mutated[at] = r;
+          assertSameHeaderOutcome(mutated);
+          if (cache.scanner().scanDocument(new EnvelopeReader(cache), mutated, 0, mutated.length)) {
+            scanned++;
+          }
+          compared++;
+        }
+        for (byte nonAscii : new byte[] {(byte) 0xC3, (byte) 0x80, (byte) 0xFF}) {
+          byte[] mutated = golden.clone();
+          mutated[at] = nonAscii;
+          assertSameHeaderOutcome(mutated);
+          compared++;
+        }
+      }
+    }
+    assertThat(compared).isGreaterThan(20_000);
+    assertThat(scanned).as("mutations the byte-level path accepted").isGreaterThan(5_000);
+  }
+
+  @Test
+  void stringContentsAreCheckedAsTheJacksonPathChecksThem() throws Exception {
+    String header = "{\"@timestamp\":\"2026-11-23T10:15:30.123Z\",\"tributary\":{\"schema\":\"1.0\",\"type\":\"log\","
+        + "\"run\":\"r1\",\"stream\":\"logs\",\"seq\":3},\"service\":{\"name\":\"svc\",\"node\":{\"name\":\"i-1\"}},"
+        + "\"log\":{\"level\":\"INFO\"},";
+    List<byte[]> contents = new ArrayList<>();
+    for (String escape : List.of("\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t", "\\u00e9", "\\uD83D\\uDE00",
+        "\\ud800", "\\uDFFF", "\\uABCD", "\\x", "\\u12G4", "\\u12", "\\", "\\'", "\\0", "\u007f")) {
+      contents.add(escape.getBytes(StandardCharsets.ISO_8859_1));
+    }
+    int[][] sequences = {{0xC3, 0xA9}, {0xE2, 0x82, 0xAC}, {0xF0, 0x9F, 0x98, 0x80}, {0xF4, 0x8F, 0xBF, 0xBF},
+        {0x80}, {0xBF}, {0xC0, 0x80}, {0xC1, 0xBF}, {0xC2}, {0xE0, 0x80, 0x80}, {0xE0, 0xA0}, {0xED, 0xA0, 0x80},
+        {0xED, 0x9F, 0xBF}, {0xEF, 0xBF, 0xBF}, {0xF0, 0x80, 0x80, 0x80}, {0xF4, 0x90, 0x80, 0x80},
+        {0xF5, 0x80, 0x80, 0x80}, {0xF8, 0x88, 0x80, 0x80, 0x80}, {0xFF}, {0xC3, 0x28}, {0xE2, 0x28, 0xA1},
+        {0xF0, 0x9F, 0x98}, {0x01}, {0x1F}, {0x0A}};
+    for (int[] sequence : sequences) {
+      byte[] bytes = new byte[sequence.length];
+      for (int i = 0; i < sequence.length; i++) {
+        bytes[i] = (byte) sequence[i];
+      }
+      contents.add(bytes);
+    }
+    for (byte[] content : contents) {
+      for (String[] place : new String[][] {{"\"message\":\"a", "b\"}"}, {"\"message\":\"", "\"}"},
+          {"\"message\":\"m\",\"labels\":{\"k\":\"", "\"}}"}, {"\"message\":\"m\",\"tags\":[\"x\",\"", "\"]}"},
+          {"\"message\":\"m\",\"fields\":{\"k\":[{\"a\":\"", "\"}]}}"}, {"\"message\":\"m\",\"zz\":\"", "\"}"},
+          {"\"message\":\"m\",\"error\":{\"type\":\"E\",\"stack_trace\":\"", "\"}}"}}) {
+        byte[] before = (header + place[0]).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] after = place[1].getBytes(StandardCharsets.ISO_8859_1);
+        byte[] json = new byte[before.length + content.length + after.length];
+        System.arraycopy(before, 0, json, 0, before.length);
+        System.arraycopy(content, 0, json, before.length, content.length);
+        System.arraycopy(after, 0, json, before.length + content.length, after.length);
+        assertSameHeaderOutcome(json);
+      }
+    }
+  }
+
+  @Test
+  void unusualButValidLogAndEventJsonReadsTheSame() throws Exception {
+    String tributary = "\"tributary\":{\"schema\":\"1.0\",\"type\":\"log\",\"run\":\"r1\",\"stream\":\"logs\",\"seq\":3,"
+        + "\"extra\":[1,{\"a\":[true,false,null]}]}";
+    String header = "\"@timestamp\":\"2026-11-23T10:15:30.123Z\"," + tributary
+        + ",\"service\":{\"name\":\"svc\",\"version\":null,\"node\":{\"name\":\"i-1\",\"x\":1}},\"zz\":{}";
+    String event = header.replace("\"type\":\"log\"", "\"type\":\"event\"");
+    List<String> bodies = List.of(
+        header + ",\"log\":{\"level\":\"INFO\",\"logger\":null},\"message\":\"m\"",
+        header + ",\"log\":{\"level\":null},\"message\":\"m\"",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":null",
+        header + ",\"log\":{\"level\":\"INFO\"}",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"message\":null",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":null,\"message\":\"m\"",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":7",
+        header + ",\"log\":{\"level\":[\"INFO\"]},\"message\":\"m\"",
+        header + ",\"log\":[],\"message\":\"m\"",
+        header + ",\"log\":{\"level\":\"INFO\",\"origin\":{\"file\":{\"name\":\"A.java\",\"line\":12},\"function\":\"f\"}},\"message\":\"m\"",
+        header + ",\"log\":{\"level\":\"INFO\",\"origin\":{\"file\":{\"line\":1.5}}},\"message\":\"m\"",
+        header + ",\"log\":{\"level\":\"INFO\",\"origin\":{\"file\":{\"line\":12345678901234567890}}},\"message\":\"m\"",
+        header + ",\"log\":{\"level\":\"INFO\",\"origin\":{\"file\":\"A.java\"}},\"message\":\"m\"",
+        header + ",\"log\":{\"level\":\"INFO\",\"origin\":null},\"message\":\"m\"",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"error\":{\"message\":\"no type\"}",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"error\":{\"type\":null,\"stack_trace\":null}",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"error\":{\"type\":\"E\",\"x\":{}}",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"error\":\"E\"",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"process\":{\"thread\":{\"name\":1}}",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"process\":{\"pid\":1,\"thread\":{\"id\":2}}",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"process\":{\"thread\":\"t\"}",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"trace\":{\"id\":null,\"x\":[]},\"span\":{}",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"correlation\":{\"id\":false}",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"correlation\":\"c\"",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"labels\":{\"a\":\"1\",\"b\":null},\"labels\":{}",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"labels\":{\"a\":1}",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"labels\":[]",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"fields\":{\"a\":-0.5e+3,\"b\":[[],{}],\"c\":null}",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"fields\":{\"big\":123456789012345678901234567890}",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"fields\":{\"a\":01}",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"fields\":[1]",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"fields\":null",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"fields\":" + "[".repeat(70) + "]".repeat(70),
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"fields\":{\"" + "k".repeat(60_000) + "\":1}",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"tags\":[]",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"tags\":[\"a\",null,\"b\"]",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"tags\":[\"a\",[]]",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"tags\":\"a\"",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"metric\":{\"name\":\"x\"}",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"health\":{\"status\":\"UP\"}",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"event\":{\"domain\":7}",
+        header + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\",\"event\":{\"domain\":\"d\"}",
+        header.replace("\"type\":\"log\"", "\"type\":\"metric\"") + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\"",
+        header.replace("\"type\":\"log\"", "\"type\":\"trace\"") + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\"",
+        header.replace("\"1.0\"", "\"2.0\"") + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\"",
+        header.replace("\"1.0\"", "\"2.0\"") + ",\"log\":{\"level\":7},\"message\":\"m\"",
+        header.replace("\"seq\":3", "\"seq\":-1") + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\"",
+        header.replace("\"svc\"", "\"s\\u00e9rvice\"") + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\"",
+        header.replace("\"svc\"", "\"s\u00e9rvice\"") + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\"",
+        header.replace("10:15:30.123Z", "10:15:30+02:00") + ",\"log\":{\"level\":\"INFO\"},\"message\":\"m\"",
+        event + ",\"event\":{\"domain\":\"payment\",\"name\":\"payment.completed\",\"entity_id\":null},\"attributes\":{}",
+        event + ",\"event\":{\"domain\":\"payment\"}",
+        event + ",\"event\":{\"name\":\"n\"}",
+        event + ",\"event\":{\"domain\":null,\"name\":\"n\"}",
+        event + ",\"event\":{\"domain\":\"p\\u00e4y\",\"name\":\"n\"}",
+        event + ",\"event\":{\"domain\":\"p\",\"name\":\"n\",\"entity_id\":5}",
+        event + ",\"event\":{\"domain\":\"p\",\"name\":\"n\"},\"attributes\":\"x\"");
+    for (String body : bodies) {
+      for (String json : List.of("{" + body + "}", " {\n\t" + body.replace(",\"", " ,\r\n \"").replace("\":", "\" : ")
+          + " } trailing", "{}", "[" + body + "]")) {
+        assertSameHeaderOutcome(json.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private void assertSameHeaderOutcome(byte[] bytes) {
+    String what = new String(bytes, StandardCharsets.ISO_8859_1);
+    Object expected;
+    try {
+      expected = EnvelopeHeader.of(codec.decode(bytes));
+    } catch (EnvelopeException e) {
+      expected = e.reason() + ": " + e.getMessage();
+    }
+    Object actual;
+    try {
+      actual = decoder.header(bytes);
+    } catch (EnvelopeException e) {
+      actual = e.reason() + ": " + e.getMessage();
+    } catch (RuntimeException e) {
+      throw new AssertionError("header() threw " + e + " on " + what, e);
+    }
+    assertThat(actual).as(what).isEqualTo(expected);
+  }
+
+  private static LogEnvelope log(String message, Map<String, String> labels, Map<String, Object> fields) {
+    return new LogEnvelope(1_700_000_000_123L, new Source("shop", "pod-1", "1.0", "prod", "run-1"), "logs", 7, "INFO",
+        "com.example.Shop", "main", message, labels, fields, List.of("AUDIT"), null, null, "c-1", null, null);
   }
 
   private void assertSameOutcome(byte[] bytes) {

@@ -9,25 +9,40 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The fast path of {@link EnvelopeCodec.Decoder} for the record a metrics consumer sees millions of
- * times: a metric envelope in plain JSON. It reads the bytes directly (no parser object, no
- * character decoding, field names matched as bytes) and fills an {@link EnvelopeReader}'s fields,
- * whose {@code build()} then checks and builds the envelope exactly as after a Jackson read.
+ * The fast paths of {@link EnvelopeCodec.Decoder}, for the records consumers see millions of times.
+ * It reads the bytes directly (no parser object, no character decoding, field names matched as
+ * bytes) and fills an {@link EnvelopeReader}'s fields, which then checks them exactly as after a
+ * Jackson read:
+ * <ul>
+ *   <li>{@link #scanMetric}: a metric envelope in plain JSON, read completely; {@code build()}
+ *       makes the envelope.</li>
+ *   <li>{@link #scanDocument}: a log or event envelope, of which only the header (and an event's
+ *       domain) is read; every other member is checked as the Jackson path checks it (types,
+ *       escapes, UTF-8) without being read, for consumers that pass the record on as it is
+ *       ({@code header()}).</li>
+ * </ul>
  *
  * <p>It accepts only what it can read with certainty to the same values as the Jackson path:
- * strict JSON, strings of printable ASCII without escapes, integers of at most 18 digits, and the
- * fields of the header, {@code labels} and {@code metric} (unknown fields are skipped, as there).
- * Anything else (another envelope type, an escape, a non-ASCII byte, a value of the wrong type, a
- * malformed document) makes {@link #scan} return {@code false}; the caller then reads the record
- * with Jackson, which produces the envelope or the exact error. So this class never decides that a
- * record is invalid, it only declines.
+ * strict JSON, the values it reads as strings of printable ASCII without escapes, integers of at
+ * most 18 digits, and the members its path knows (unknown ones are skipped, as there). Anything
+ * else (another envelope type, an escape or a non-ASCII byte in a value it reads, a value of the
+ * wrong type, a malformed document) makes it return {@code false}; the caller then reads the
+ * record with Jackson, which produces the envelope or the exact error. So this class never decides
+ * that a record is invalid, it only declines.
  *
  * <p>Not thread-safe: one per {@link DecodeCache}.
  */
-final class MetricScanner {
+final class EnvelopeScanner {
   private static final int MAX_DEPTH = 32;
   private static final int MAX_NUMBER_LENGTH = 64;
   private static final int MAX_LONG_DIGITS = 18;
+  /**
+   * Longer member names are declined: Jackson refuses names over 50,000 characters
+   * ({@code StreamReadConstraints}), and no envelope has names anywhere near this.
+   */
+  private static final int MAX_NAME_BYTES = 1024;
+  /** Longer records are declined: no string in them can then reach Jackson's 20,000,000-character limit. */
+  private static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
 
   private static final byte[] TIMESTAMP = ascii("@timestamp");
   private static final byte[] TRIBUTARY = ascii("tributary");
@@ -53,10 +68,32 @@ final class MetricScanner {
   private static final byte[] QUANTILES = ascii("quantiles");
   private static final byte[] LE = ascii("le");
   private static final byte[] QUANTILE = ascii("quantile");
+  private static final byte[] LOG = ascii("log");
+  private static final byte[] MESSAGE = ascii("message");
+  private static final byte[] PROCESS = ascii("process");
+  private static final byte[] ERROR = ascii("error");
+  private static final byte[] CORRELATION = ascii("correlation");
+  private static final byte[] TRACE = ascii("trace");
+  private static final byte[] SPAN = ascii("span");
+  private static final byte[] FIELDS = ascii("fields");
+  private static final byte[] ATTRIBUTES = ascii("attributes");
+  private static final byte[] TAGS = ascii("tags");
+  private static final byte[] EVENT = ascii("event");
+  private static final byte[] HEALTH = ascii("health");
+  private static final byte[] LEVEL = ascii("level");
+  private static final byte[] LOGGER = ascii("logger");
+  private static final byte[] ORIGIN = ascii("origin");
+  private static final byte[] FUNCTION = ascii("function");
+  private static final byte[] FILE = ascii("file");
+  private static final byte[] LINE = ascii("line");
+  private static final byte[] THREAD = ascii("thread");
+  private static final byte[] STACK_TRACE = ascii("stack_trace");
+  private static final byte[] ID = ascii("id");
+  private static final byte[] DOMAIN = ascii("domain");
+  private static final byte[] ENTITY_ID = ascii("entity_id");
   /** Top-level fields of the other envelope types: the Jackson path reads those. */
-  private static final byte[][] OTHER_TYPES = {ascii("log"), ascii("message"), ascii("process"), ascii("error"),
-      ascii("correlation"), ascii("trace"), ascii("span"), ascii("fields"), ascii("attributes"), ascii("tags"),
-      ascii("event"), ascii("health")};
+  private static final byte[][] OTHER_TYPES = {LOG, MESSAGE, PROCESS, ERROR, CORRELATION, TRACE, SPAN, FIELDS,
+      ATTRIBUTES, TAGS, EVENT, HEALTH};
   private static final byte[] NAN = ascii("NaN");
   private static final byte[] POSITIVE_INFINITY = ascii("+Inf");
   private static final byte[] NEGATIVE_INFINITY = ascii("-Inf");
@@ -109,7 +146,7 @@ final class MetricScanner {
   private long longValue;
   private int numberLength;
 
-  MetricScanner(DecodeCache cache) {
+  EnvelopeScanner(DecodeCache cache) {
     this.cache = cache;
   }
 
@@ -118,7 +155,10 @@ final class MetricScanner {
    *
    * @return {@code false} if the record is outside the fast path ({@code r} must then be discarded)
    */
-  boolean scan(EnvelopeReader r, byte[] bytes, int offset, int length) {
+  boolean scanMetric(EnvelopeReader r, byte[] bytes, int offset, int length) {
+    if (length > MAX_RECORD_BYTES) {
+      return false;
+    }
     b = bytes;
     pos = offset;
     end = offset + length;
@@ -448,6 +488,240 @@ final class MetricScanner {
     return list;
   }
 
+  /**
+   * Reads a log or event envelope's header (and an event's {@code event.domain}) into {@code r} and
+   * checks every other member as the Jackson path would read it, without reading it: the fields
+   * {@code header()} requires get {@link EnvelopeReader#UNREAD} (or {@code null} for a JSON null).
+   *
+   * @return {@code false} if the record is outside the fast path ({@code r} must then be discarded),
+   *     among others for any other envelope type
+   */
+  boolean scanDocument(EnvelopeReader r, byte[] bytes, int offset, int length) {
+    if (length > MAX_RECORD_BYTES) {
+      return false;
+    }
+    b = bytes;
+    pos = offset;
+    end = offset + length;
+    try {
+      ws();
+      expect('{');
+      if (!firstMember()) {
+        return false;
+      }
+      do {
+        int ks = stringStart;
+        int ke = stringEnd;
+        colon();
+        if (is(ks, ke, TIMESTAMP)) {
+          r.timestamp = timestamp(false);
+        } else if (is(ks, ke, TRIBUTARY)) {
+          tributary(r);
+        } else if (is(ks, ke, SERVICE)) {
+          service(r);
+        } else if (is(ks, ke, LOG)) {
+          log(r);
+        } else if (is(ks, ke, MESSAGE)) {
+          r.message = checkedString();
+        } else if (is(ks, ke, PROCESS)) {
+          process();
+        } else if (is(ks, ke, ERROR)) {
+          error(r);
+        } else if (is(ks, ke, CORRELATION) || is(ks, ke, TRACE) || is(ks, ke, SPAN)) {
+          id();
+        } else if (is(ks, ke, LABELS)) {
+          stringMap();
+        } else if (is(ks, ke, FIELDS) || is(ks, ke, ATTRIBUTES)) {
+          if (peek() != '{') {
+            throw DECLINE;
+          }
+          skipValue(1);
+        } else if (is(ks, ke, TAGS)) {
+          strings();
+        } else if (is(ks, ke, EVENT)) {
+          event(r);
+        } else if (is(ks, ke, METRIC) || is(ks, ke, HEALTH)) {
+          return false;
+        } else {
+          skipValue(0);
+        }
+      } while (nextMember());
+      return "log".equals(r.type) || "event".equals(r.type);
+    } catch (Decline | ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
+      return false;
+    } finally {
+      b = null;
+    }
+  }
+
+  private void log(EnvelopeReader r) {
+    expect('{');
+    if (!firstMember()) {
+      return;
+    }
+    do {
+      int ks = stringStart;
+      int ke = stringEnd;
+      colon();
+      if (is(ks, ke, LEVEL)) {
+        r.level = checkedString();
+      } else if (is(ks, ke, LOGGER)) {
+        checkedString();
+      } else if (is(ks, ke, ORIGIN)) {
+        origin();
+      } else {
+        skipValue(1);
+      }
+    } while (nextMember());
+  }
+
+  private void origin() {
+    expect('{');
+    if (!firstMember()) {
+      return;
+    }
+    do {
+      int ks = stringStart;
+      int ke = stringEnd;
+      colon();
+      if (is(ks, ke, FUNCTION)) {
+        checkedString();
+      } else if (is(ks, ke, FILE)) {
+        expect('{');
+        if (firstMember()) {
+          do {
+            int fs = stringStart;
+            int fe = stringEnd;
+            colon();
+            if (is(fs, fe, NAME)) {
+              checkedString();
+            } else if (is(fs, fe, LINE)) {
+              longValue();
+            } else {
+              skipValue(3);
+            }
+          } while (nextMember());
+        }
+      } else {
+        skipValue(2);
+      }
+    } while (nextMember());
+  }
+
+  private void process() {
+    expect('{');
+    if (!firstMember()) {
+      return;
+    }
+    do {
+      int ks = stringStart;
+      int ke = stringEnd;
+      colon();
+      if (is(ks, ke, THREAD)) {
+        expect('{');
+        if (firstMember()) {
+          do {
+            int ts = stringStart;
+            int te = stringEnd;
+            colon();
+            if (is(ts, te, NAME)) {
+              checkedString();
+            } else {
+              skipValue(2);
+            }
+          } while (nextMember());
+        }
+      } else {
+        skipValue(1);
+      }
+    } while (nextMember());
+  }
+
+  private void error(EnvelopeReader r) {
+    expect('{');
+    if (!firstMember()) {
+      return;
+    }
+    do {
+      int ks = stringStart;
+      int ke = stringEnd;
+      colon();
+      if (is(ks, ke, TYPE)) {
+        r.errorType = checkedString();
+      } else if (is(ks, ke, MESSAGE)) {
+        r.errorMessage = checkedString();
+      } else if (is(ks, ke, STACK_TRACE)) {
+        r.errorStack = checkedString();
+      } else {
+        skipValue(1);
+      }
+    } while (nextMember());
+  }
+
+  /** {@code correlation}, {@code trace}, {@code span}: an object whose {@code id} is a string. */
+  private void id() {
+    expect('{');
+    if (!firstMember()) {
+      return;
+    }
+    do {
+      int ks = stringStart;
+      int ke = stringEnd;
+      colon();
+      if (is(ks, ke, ID)) {
+        checkedString();
+      } else {
+        skipValue(1);
+      }
+    } while (nextMember());
+  }
+
+  private void event(EnvelopeReader r) {
+    expect('{');
+    if (!firstMember()) {
+      return;
+    }
+    do {
+      int ks = stringStart;
+      int ke = stringEnd;
+      colon();
+      if (is(ks, ke, DOMAIN)) {
+        r.domain = stringOrNull();
+      } else if (is(ks, ke, NAME)) {
+        r.eventName = checkedString();
+      } else if (is(ks, ke, ENTITY_ID)) {
+        checkedString();
+      } else {
+        skipValue(1);
+      }
+    } while (nextMember());
+  }
+
+  /** {@code labels}: an object of strings (or nulls). */
+  private void stringMap() {
+    expect('{');
+    if (!firstMember()) {
+      return;
+    }
+    do {
+      colon();
+      checkedString();
+    } while (nextMember());
+  }
+
+  /** {@code tags}: an array of strings (or nulls). */
+  private void strings() {
+    expect('[');
+    ws();
+    if (peek() == ']') {
+      pos++;
+      return;
+    }
+    do {
+      checkedString();
+    } while (nextElement());
+  }
+
   // --- values ---------------------------------------------------------------------------------
 
   /** A string (from the cache) or {@code null}; anything else declines. */
@@ -459,6 +733,17 @@ final class MetricScanner {
     }
     string();
     return cache.lookup(b, stringStart, stringEnd - stringStart);
+  }
+
+  /** A string checked but not read ({@link EnvelopeReader#UNREAD}), or {@code null}; anything else declines. */
+  private String checkedString() {
+    ws();
+    if (peek() == 'n') {
+      literal(NULL);
+      return null;
+    }
+    skipString();
+    return EnvelopeReader.UNREAD;
   }
 
   /** A timestamp string; {@code null} or anything else declines (the Jackson path names the error). */
@@ -578,7 +863,7 @@ final class MetricScanner {
     }
     ws();
     switch (peek()) {
-      case '"' -> string();
+      case '"' -> skipString();
       case '{' -> {
         pos++;
         if (firstMember()) {
@@ -615,7 +900,7 @@ final class MetricScanner {
       pos++;
       return false;
     }
-    string();
+    name();
     return true;
   }
 
@@ -625,7 +910,7 @@ final class MetricScanner {
     byte c = next();
     if (c == ',') {
       ws();
-      string();
+      name();
       return true;
     }
     if (c == '}') {
@@ -687,6 +972,109 @@ final class MetricScanner {
     stringStart = from;
     stringEnd = p;
     pos = p + 1;
+  }
+
+  /** A member name: a plain string of a bounded length. */
+  private void name() {
+    string();
+    if (stringEnd - stringStart > MAX_NAME_BYTES) {
+      throw DECLINE;
+    }
+  }
+
+  /**
+   * Any valid string, checked but not read: escapes as JSON defines them, UTF-8 strictly (well-formed,
+   * shortest form, no surrogates), which Jackson accepts too; anything else declines.
+   */
+  private void skipString() {
+    expect('"');
+    byte[] buf = b;
+    int p = pos;
+    int e = end;
+    while (true) {
+      if (p >= e) {
+        throw DECLINE;
+      }
+      int c = buf[p];
+      if (c == '"') {
+        break;
+      }
+      if (c >= 0x20 && c != '\\') { // printable ASCII (non-ASCII bytes are negative)
+        p++;
+      } else if (c == '\\') {
+        p = escape(buf, p + 1, e);
+      } else if (c < 0) {
+        p = utf8(buf, p, e);
+      } else {
+        throw DECLINE; // a control character
+      }
+    }
+    pos = p + 1;
+  }
+
+  /** The position after the escape whose character (after the backslash) is at {@code p}. */
+  private static int escape(byte[] buf, int p, int e) {
+    if (p >= e) {
+      throw DECLINE;
+    }
+    switch (buf[p]) {
+      case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {
+        return p + 1;
+      }
+      case 'u' -> {
+        if (p + 5 > e) {
+          throw DECLINE;
+        }
+        for (int i = p + 1; i < p + 5; i++) {
+          byte h = buf[i];
+          if (!(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F')) {
+            throw DECLINE;
+          }
+        }
+        return p + 5;
+      }
+      default -> throw DECLINE;
+    }
+  }
+
+  /** The position after the well-formed UTF-8 sequence starting with the non-ASCII byte at {@code p}. */
+  private static int utf8(byte[] buf, int p, int e) {
+    int c = buf[p] & 0xFF;
+    int n;
+    int lo = 0x80;
+    int hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      if (c == 0xE0) {
+        lo = 0xA0; // not overlong
+      } else if (c == 0xED) {
+        hi = 0x9F; // not a surrogate
+      }
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      if (c == 0xF0) {
+        lo = 0x90; // not overlong
+      } else if (c == 0xF4) {
+        hi = 0x8F; // not above U+10FFFF
+      }
+    } else {
+      throw DECLINE;
+    }
+    if (p + n >= e) {
+      throw DECLINE;
+    }
+    int second = buf[p + 1] & 0xFF;
+    if (second < lo || second > hi) {
+      throw DECLINE;
+    }
+    for (int i = p + 2; i <= p + n; i++) {
+      if ((buf[i] & 0xC0) != 0x80) {
+        throw DECLINE;
+      }
+    }
+    return p + n + 1;
   }
 
   private void literal(byte[] word) {
