@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,6 +46,12 @@ final class BulkWriter {
   static final int MAX_ID_BYTES = 512;
 
   private static final JsonFactory JSON = new JsonFactory();
+  /** Little-endian {@code long} view of a {@code byte[]}, for {@link #oneLine}. */
+  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long LINE_FEEDS = ONES * '\n';
+  private static final long CARRIAGE_RETURNS = ONES * '\r';
   private static final byte[] ACTION_SUFFIX = "\"}}\n".getBytes(StandardCharsets.US_ASCII);
   /** Daily indices per service: a bound, not a working-set estimate. */
   private static final int MAX_CACHED_PREFIXES = 4096;
@@ -143,6 +152,9 @@ final class BulkWriter {
    * 512-byte limit.
    */
   static String documentId(String identity) {
+    if (identity.length() <= MAX_ID_BYTES / 3) {
+      return identity; // at most 3 UTF-8 bytes per char (4 per surrogate pair): short enough, no encoding needed
+    }
     byte[] utf8 = identity.getBytes(StandardCharsets.UTF_8);
     if (utf8.length <= MAX_ID_BYTES) {
       return identity;
@@ -157,11 +169,21 @@ final class BulkWriter {
 
   /**
    * A record value as one NDJSON line: JSON strings cannot hold raw line breaks, so any CR/LF is
-   * whitespace between tokens and becomes a space (copying only when there is one).
+   * whitespace between tokens and becomes a space (copying only when there is one). Runs on every
+   * document, so it looks at eight bytes at a time until it finds a line break.
    */
   static byte[] oneLine(byte[] value) {
+    int i = 0;
+    for (int n = value.length - 8; i <= n; i += 8) {
+      long w = (long) LONG.get(value, i);
+      long lf = w ^ LINE_FEEDS;
+      long cr = w ^ CARRIAGE_RETURNS;
+      if (((((lf - ONES) & ~lf) | ((cr - ONES) & ~cr)) & HIGHS) != 0) {
+        break; // a line break in this word (or a false alarm, which the loop below sorts out)
+      }
+    }
     byte[] out = null;
-    for (int i = 0; i < value.length; i++) {
+    for (; i < value.length; i++) {
       byte b = value[i];
       if (b == '\n' || b == '\r') {
         if (out == null) {

@@ -4,12 +4,10 @@ import dev.tributary.sidecar.ConsumerControl;
 import dev.tributary.sidecar.DeadLetterWriter;
 import dev.tributary.sidecar.RecordHandler;
 import dev.tributary.accounting.SequenceTracker;
-import dev.tributary.wire.Envelope;
 import dev.tributary.wire.EnvelopeCodec;
 import dev.tributary.wire.EnvelopeException;
-import dev.tributary.wire.EventEnvelope;
-import dev.tributary.wire.LogEnvelope;
-import dev.tributary.wire.Source;
+import dev.tributary.wire.EnvelopeHeader;
+import dev.tributary.wire.EnvelopeType;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -44,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Flow, all on the consume thread</h2>
  * <ol>
- *   <li>Each record is decoded. A log or event envelope's value, unchanged, becomes the document,
+ *   <li>Each record is checked as a whole and its header read ({@link EnvelopeCodec.Decoder#header}):
+ *       a log or event envelope's value, unchanged, becomes the document,
  *       with the id {@code instance:run:stream:seq} and the index from {@link IndexNaming}; its
  *       identity goes through a {@link SequenceTracker} (gaps and duplicates per service). A JSON
  *       object without a {@code tributary} member (a foreign producer's) is indexed as it is, with
@@ -81,7 +80,8 @@ final class IndexingHandler implements RecordHandler {
       Duration initialBackoff, Duration maxBackoff, int maxAttempts, int maxPollRecords, String logsTopic) {}
 
   private final Options options;
-  private final EnvelopeCodec codec = EnvelopeCodec.create();
+  /** Checks each envelope and reads its header only: the record value, unchanged, is the document. */
+  private final EnvelopeCodec.Decoder decoder = EnvelopeCodec.create().newDecoder();
   private final IndexNaming naming;
   private final BulkWriter writer;
   private final SearchTransport transport;
@@ -194,22 +194,21 @@ final class IndexingHandler implements RecordHandler {
     String index;
     String id;
     try {
-      Envelope envelope = codec.decode(value);
-      if (envelope instanceof LogEnvelope log) {
+      EnvelopeHeader header = decoder.header(value);
+      if (header.type() == EnvelopeType.LOG) {
         kind = "logs";
-        index = naming.logs(log.source().service(), log.timestamp());
-      } else if (envelope instanceof EventEnvelope event) {
+        index = naming.logs(header.service(), header.timestamp());
+      } else if (header.type() == EnvelopeType.EVENT) {
         kind = "events";
-        index = naming.events(event.domain(), event.timestamp());
+        index = naming.events(header.domain(), header.timestamp());
       } else {
         deadLetter(new BulkItem(r, tp, slot, "none", null, null, new byte[0], new byte[0]), "unexpected_type",
-            "a " + envelope.type().wireName() + " envelope is not indexed (only log and event envelopes are)", now);
+            "a " + header.type().wireName() + " envelope is not indexed (only log and event envelopes are)", now);
         return;
       }
-      id = BulkWriter.documentId(envelope.identity());
-      Source source = envelope.source();
+      id = BulkWriter.documentId(header.identity());
       sequences.computeIfAbsent(tp, p -> SequenceTracker.builder().listener(sequenceListener).build())
-          .observe(source.service(), source.instance(), source.runId(), envelope.stream(), envelope.seq(),
+          .observe(header.service(), header.instance(), header.run(), header.stream(), header.seq(),
               TimeUnit.NANOSECONDS.toMillis(now));
     } catch (EnvelopeException e) {
       ForeignDocument foreign = e.reason() == EnvelopeException.Reason.MALFORMED_JSON

@@ -35,6 +35,9 @@ class BulkWriterTest {
   @Test
   void idsAreTheIdentityUnlessLongerThanElasticsearchAllows() {
     assertThat(BulkWriter.documentId("pod-1:3f2a:logs:42")).isEqualTo("pod-1:3f2a:logs:42");
+    String multiByte = "\u20ac".repeat(170); // 510 UTF-8 bytes: kept; 171 would be 513
+    assertThat(BulkWriter.documentId(multiByte)).isEqualTo(multiByte);
+    assertThat(BulkWriter.documentId(multiByte + "\u20ac")).startsWith("sha256:");
     String longId = BulkWriter.documentId("x".repeat(600) + ":run:logs:1");
     assertThat(longId).startsWith("sha256:").hasSize(7 + 43);
     assertThat(BulkWriter.documentId("x".repeat(600) + ":run:logs:1")).isEqualTo(longId);
@@ -47,6 +50,34 @@ class BulkWriterTest {
     assertThat(new String(BulkWriter.oneLine(pretty), StandardCharsets.UTF_8)).isEqualTo("{   \"a\": \"b\"  }");
     byte[] compact = "{\"a\":\"b\\n\"}".getBytes(StandardCharsets.UTF_8);
     assertThat(BulkWriter.oneLine(compact)).isSameAs(compact);
+  }
+
+  @Test
+  void everyLineBreakAnywhereBecomesASpaceAndNothingElseChanges() {
+    byte[] fillers = {'x', ' ', (byte) 0x8A, (byte) 0x8D, 0x0B, 0x1A, 0x2D, (byte) 0xFF};
+    for (int length = 0; length <= 40; length++) {
+      for (byte filler : fillers) {
+        byte[] plain = new byte[length];
+        java.util.Arrays.fill(plain, filler);
+        assertThat(BulkWriter.oneLine(plain)).isSameAs(plain);
+        for (int at = 0; at < length; at++) {
+          for (byte lineBreak : new byte[] {'\n', '\r'}) {
+            byte[] value = plain.clone();
+            value[at] = lineBreak;
+            if (at + 9 < length) {
+              value[at + 9] = (byte) ('\n' + '\r' - lineBreak); // a second one, in a later word
+            }
+            byte[] expected = value.clone();
+            for (int i = 0; i < length; i++) {
+              if (expected[i] == '\n' || expected[i] == '\r') {
+                expected[i] = ' ';
+              }
+            }
+            assertThat(BulkWriter.oneLine(value)).as("length %d, break at %d", length, at).isEqualTo(expected);
+          }
+        }
+      }
+    }
   }
 
   @Test
