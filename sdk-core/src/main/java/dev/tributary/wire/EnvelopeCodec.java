@@ -181,6 +181,9 @@ public final class EnvelopeCodec {
     if (schema == null) {
       return -1;
     }
+    if (schema.length() >= 2 && schema.charAt(0) == '1' && schema.charAt(1) == '.') {
+      return 1; // every record of this major version: no substring, no parse
+    }
     int dot = schema.indexOf('.');
     String major = dot < 0 ? schema : schema.substring(0, dot);
     try {

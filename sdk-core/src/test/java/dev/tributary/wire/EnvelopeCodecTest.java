@@ -30,6 +30,19 @@ class EnvelopeCodecTest {
   }
 
   @Test
+  void theMajorVersionIsTheNumberBeforeTheDot() {
+    assertThat(EnvelopeCodec.majorVersion("1.0")).isEqualTo(1);
+    assertThat(EnvelopeCodec.majorVersion("1.")).isEqualTo(1);
+    assertThat(EnvelopeCodec.majorVersion("1")).isEqualTo(1);
+    assertThat(EnvelopeCodec.majorVersion("10.0")).isEqualTo(10);
+    assertThat(EnvelopeCodec.majorVersion("+1.0")).isEqualTo(1);
+    assertThat(EnvelopeCodec.majorVersion("2.1")).isEqualTo(2);
+    assertThat(EnvelopeCodec.majorVersion("1x.0")).isEqualTo(-1);
+    assertThat(EnvelopeCodec.majorVersion("v1")).isEqualTo(-1);
+    assertThat(EnvelopeCodec.majorVersion(null)).isEqualTo(-1);
+  }
+
+  @Test
   void aNewerMinorVersionIsRead() throws Exception {
     String json = "{" + HEADER.replace("\"1.0\"", "\"1.7\"")
         + ",\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00Z\",\"value\":1}}";

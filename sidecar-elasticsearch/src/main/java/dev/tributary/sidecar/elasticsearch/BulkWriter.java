@@ -53,6 +53,8 @@ final class BulkWriter {
   private static final long LINE_FEEDS = ONES * '\n';
   private static final long CARRIAGE_RETURNS = ONES * '\r';
   private static final byte[] ACTION_SUFFIX = "\"}}\n".getBytes(StandardCharsets.US_ASCII);
+  /** The largest bulk body buffer kept for the next bulk: twice the default {@code bulk.max.bytes}. */
+  private static final int MAX_KEPT_BODY_BYTES = 10 * 1024 * 1024;
   /** Daily indices per service: a bound, not a working-set estimate. */
   private static final int MAX_CACHED_PREFIXES = 4096;
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -82,6 +84,8 @@ final class BulkWriter {
 
   private final SearchTransport transport;
   private final boolean create;
+  /** The body buffer reused from bulk to bulk; used by the sending thread only. */
+  private byte[] body = new byte[0];
   /** Action-line prefixes per index; used by the consume thread only. */
   private final Map<String, byte[]> actionPrefixes = new HashMap<>();
 
@@ -195,13 +199,30 @@ final class BulkWriter {
     return out == null ? value : out;
   }
 
+  /**
+   * A buffer of at least {@code size} bytes for a bulk body: the last one again if it is large
+   * enough (bulks are sent one at a time, each only after the previous one was answered), so a
+   * bulk of a few MB is not allocated and zeroed for every request; one beyond
+   * {@link #MAX_KEPT_BODY_BYTES} is not kept.
+   */
+  private byte[] body(int size) {
+    if (body.length >= size) {
+      return body;
+    }
+    byte[] b = new byte[size + size / 4];
+    if (b.length <= MAX_KEPT_BODY_BYTES) {
+      body = b;
+    }
+    return b;
+  }
+
   /** Builds and sends one bulk of {@code items}; never throws except on interrupt. */
   Result send(List<BulkItem> items) throws InterruptedException {
     int size = 0;
     for (BulkItem item : items) {
       size += item.size();
     }
-    byte[] body = new byte[size];
+    byte[] body = body(size);
     int at = 0;
     for (BulkItem item : items) {
       System.arraycopy(item.action, 0, body, at, item.action.length);
@@ -212,7 +233,7 @@ final class BulkWriter {
     }
     SearchTransport.Response response;
     try {
-      response = transport.send("POST", BULK_PATH, body, NDJSON);
+      response = transport.send("POST", BULK_PATH, body, size, NDJSON);
     } catch (IOException e) {
       return new Result(null, "no answer: " + e, 0, AccessProblem.fromException(e, transport.currentUrl()));
     }

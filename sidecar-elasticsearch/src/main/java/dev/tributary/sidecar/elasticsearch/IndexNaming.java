@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Where a document goes: {@code <logsPrefix><service>-<date>} for logs and
@@ -27,6 +28,11 @@ final class IndexNaming {
   private final DateTimeFormatter dateFormat;
   private final boolean dataStreams;
   private final String namespace;
+  // The previous target and what it was made of.
+  private String lastPrefix;
+  private String lastName;
+  private long lastHour = Long.MIN_VALUE;
+  private String lastTarget;
   private final Map<String, String> cache = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
@@ -58,18 +64,27 @@ final class IndexNaming {
   }
 
   private String target(String prefix, String name, long epochMillis) {
+    long hour = dataStreams ? 0 : Math.floorDiv(epochMillis, 3_600_000L);
+    if (hour == lastHour && prefix == lastPrefix && Objects.equals(name, lastName)) {
+      return lastTarget; // the common case: the same sender in the same hour as the previous document
+    }
+    String target;
     if (dataStreams) {
       String key = prefix + '\0' + name;
-      return cache.computeIfAbsent(key, k -> prefix + sanitize(name) + '-' + namespace);
+      target = cache.computeIfAbsent(key, k -> prefix + sanitize(name) + '-' + namespace);
+    } else {
+      String key = prefix + '\0' + name + '\0' + hour;
+      target = cache.get(key);
+      if (target == null) {
+        target = prefix + sanitize(name) + '-' + dateFormat.format(java.time.Instant.ofEpochMilli(hour * 3_600_000L));
+        cache.put(key, target);
+      }
     }
-    long hour = Math.floorDiv(epochMillis, 3_600_000L);
-    String key = prefix + '\0' + name + '\0' + hour;
-    String cached = cache.get(key);
-    if (cached == null) {
-      cached = prefix + sanitize(name) + '-' + dateFormat.format(java.time.Instant.ofEpochMilli(hour * 3_600_000L));
-      cache.put(key, cached);
-    }
-    return cached;
+    lastPrefix = prefix;
+    lastName = name;
+    lastHour = hour;
+    lastTarget = target;
+    return target;
   }
 
   /** The index patterns the log template covers, e.g. {@code logs-*-*.*.*}. */

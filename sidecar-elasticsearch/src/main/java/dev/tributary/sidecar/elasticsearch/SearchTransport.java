@@ -116,6 +116,15 @@ final class SearchTransport implements AutoCloseable {
    */
   Response send(String method, String pathAndQuery, byte[] body, String contentType)
       throws IOException, InterruptedException {
+    return send(method, pathAndQuery, body, body == null ? 0 : body.length, contentType);
+  }
+
+  /**
+   * {@link #send(String, String, byte[], String)} with the first {@code length} bytes of
+   * {@code body}; the array is not read any more once this returns.
+   */
+  Response send(String method, String pathAndQuery, byte[] body, int length, String contentType)
+      throws IOException, InterruptedException {
     IOException last = null;
     for (int tried = 0; tried < urls.size(); tried++) {
       int index = current.get();
@@ -126,7 +135,7 @@ final class SearchTransport implements AutoCloseable {
       }
       if (body != null) {
         r.header("Content-Type", contentType);
-        r.method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        r.method(method, HttpRequest.BodyPublishers.ofByteArray(body, 0, length));
       } else {
         r.method(method, HttpRequest.BodyPublishers.noBody());
       }

@@ -21,6 +21,19 @@ class IndexNamingTest {
   }
 
   @Test
+  void theRememberedTargetIsOnlyReusedForTheSameKindNameAndHour() {
+    long t = Instant.parse("2026-11-23T10:59:59.999Z").toEpochMilli();
+    assertThat(daily.logs("checkout", t)).isEqualTo("logs-checkout-2026.11.23");
+    assertThat(daily.logs("checkout", t)).isEqualTo("logs-checkout-2026.11.23");
+    assertThat(daily.events("checkout", t)).isEqualTo("events-checkout-2026.11.23");
+    assertThat(daily.logs(new String("checkout"), t)).isEqualTo("logs-checkout-2026.11.23");
+    assertThat(daily.logs("billing", t)).isEqualTo("logs-billing-2026.11.23");
+    long nextDay = Instant.parse("2026-11-24T00:00:00.000Z").toEpochMilli();
+    assertThat(daily.logs("billing", nextDay)).isEqualTo("logs-billing-2026.11.24");
+    assertThat(daily.logs("billing", t)).isEqualTo("logs-billing-2026.11.23");
+  }
+
+  @Test
   void namesAreSanitisedToValidLowerCaseIndexNames() {
     assertThat(IndexNaming.sanitize("Checkout API")).isEqualTo("checkout_api");
     assertThat(IndexNaming.sanitize("_-.Billing/v2:*?\"<>|,#")).isEqualTo("billing_v2_________");
