@@ -97,6 +97,7 @@ final class IndexingHandler implements RecordHandler {
   private final SequenceTracker.Listener sequenceListener;
   private long lastSequenceEvictionNanos;
   private final ArrayDeque<BulkItem> fresh = new ArrayDeque<>();
+  private long freshBytes; // the sum of the fresh items' sizes
   private final List<BulkItem> retrying = new ArrayList<>();
   private final List<BulkItem> deadLettering = new ArrayList<>(); // written, awaiting Kafka's ack
   private final List<DeadLetter> deadLetterQueue = new ArrayList<>(); // to (re)write
@@ -238,6 +239,7 @@ final class IndexingHandler implements RecordHandler {
       oldestFreshNanos = now;
     }
     fresh.addLast(item);
+    freshBytes += item.size();
     buffered++;
     bufferedBytes += item.size();
   }
@@ -432,7 +434,7 @@ final class IndexingHandler implements RecordHandler {
     if (fresh.isEmpty()) {
       return false;
     }
-    return fresh.size() >= options.maxActions() || freshBytesAtLeast(options.maxBytes()) || caughtUp
+    return fresh.size() >= options.maxActions() || freshBytes >= options.maxBytes() || caughtUp
         || now - oldestFreshNanos >= options.interval().toNanos();
   }
 
@@ -452,7 +454,7 @@ final class IndexingHandler implements RecordHandler {
       }
     }
     if (batch.isEmpty() && !fresh.isEmpty()) {
-      boolean full = fresh.size() >= options.maxActions() || freshBytesAtLeast(options.maxBytes());
+      boolean full = fresh.size() >= options.maxActions() || freshBytes >= options.maxBytes();
       boolean due = caughtUp || now - oldestFreshNanos >= options.interval().toNanos();
       if (!full && !due) {
         return batch;
@@ -465,22 +467,12 @@ final class IndexingHandler implements RecordHandler {
       }
       batch.add(fresh.pollFirst());
       bytes += item.size();
+      freshBytes -= item.size();
     }
     if (!fresh.isEmpty()) {
       oldestFreshNanos = now; // an approximation: the rest waited at most as long as these
     }
     return batch;
-  }
-
-  private boolean freshBytesAtLeast(long limit) {
-    long sum = 0;
-    for (BulkItem item : fresh) {
-      sum += item.size();
-      if (sum >= limit) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void release(BulkItem item) {
@@ -604,6 +596,10 @@ final class IndexingHandler implements RecordHandler {
     }
     Set<TopicPartition> gone = new HashSet<>(partitions);
     dropIf(fresh, gone);
+    freshBytes = 0;
+    for (BulkItem item : fresh) {
+      freshBytes += item.size();
+    }
     dropIf(retrying, gone);
     deadLetterQueue.removeIf(d -> {
       if (gone.contains(d.item().partition)) {
