@@ -3,7 +3,6 @@ package dev.tributary.wire;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 
 /** Writes envelopes in the canonical v1 field order. */
@@ -20,39 +19,26 @@ final class EnvelopeWriter {
     static final SerializedString DOMAIN = new SerializedString("domain");
     static final SerializedString ENTITY_ID = new SerializedString("entity_id");
     static final SerializedString ENVIRONMENT = new SerializedString("environment");
-    static final SerializedString ERROR = new SerializedString("error");
     static final SerializedString EVENT = new SerializedString("event");
-    static final SerializedString FILE = new SerializedString("file");
-    static final SerializedString FUNCTION = new SerializedString("function");
     static final SerializedString HEALTH = new SerializedString("health");
     static final SerializedString HELP = new SerializedString("help");
     static final SerializedString ID = new SerializedString("id");
     static final SerializedString INTERVAL_MS = new SerializedString("interval_ms");
     static final SerializedString LE = new SerializedString("le");
-    static final SerializedString LEVEL = new SerializedString("level");
-    static final SerializedString LINE = new SerializedString("line");
-    static final SerializedString LOG = new SerializedString("log");
-    static final SerializedString LOGGER = new SerializedString("logger");
-    static final SerializedString MESSAGE = new SerializedString("message");
     static final SerializedString METRIC = new SerializedString("metric");
     static final SerializedString NAME = new SerializedString("name");
     static final SerializedString NODE = new SerializedString("node");
-    static final SerializedString ORIGIN = new SerializedString("origin");
-    static final SerializedString PROCESS = new SerializedString("process");
     static final SerializedString QUANTILE = new SerializedString("quantile");
     static final SerializedString QUANTILES = new SerializedString("quantiles");
     static final SerializedString RUN = new SerializedString("run");
     static final SerializedString SCHEMA = new SerializedString("schema");
     static final SerializedString SEQ = new SerializedString("seq");
     static final SerializedString SERVICE = new SerializedString("service");
-    static final SerializedString STACK_TRACE = new SerializedString("stack_trace");
     static final SerializedString START = new SerializedString("start");
     static final SerializedString STARTED = new SerializedString("started");
     static final SerializedString STATUS = new SerializedString("status");
     static final SerializedString STREAM = new SerializedString("stream");
     static final SerializedString SUM = new SerializedString("sum");
-    static final SerializedString TAGS = new SerializedString("tags");
-    static final SerializedString THREAD = new SerializedString("thread");
     static final SerializedString TRIBUTARY = new SerializedString("tributary");
     static final SerializedString TYPE = new SerializedString("type");
     static final SerializedString UNIT = new SerializedString("unit");
@@ -63,41 +49,29 @@ final class EnvelopeWriter {
     static final SerializedString TRACE = new SerializedString("trace");
     static final SerializedString SPAN = new SerializedString("span");
     static final SerializedString LABELS = new SerializedString("labels");
-    static final SerializedString FIELDS = new SerializedString("fields");
     static final SerializedString ATTRIBUTES = new SerializedString("attributes");
 
     private F() {}
   }
 
-  static void write(JsonGenerator gen, Envelope envelope) throws IOException {
-    write(gen, envelope, null);
-  }
-
   /**
-   * Writes an envelope; with a {@link HeaderCache} the sender's part of the header, the same for
-   * every record of a stream, is written from bytes encoded once.
+   * Writes a metric, event or health envelope; the sender's part of the header, the same for every
+   * record of a stream, is written from bytes the {@link HeaderCache} encoded once. Log envelopes
+   * are written by {@link LogEnvelopeWriter}.
    */
   static void write(JsonGenerator gen, Envelope envelope, HeaderCache cache) throws IOException {
     gen.writeStartObject();
     gen.writeFieldName(F.TIMESTAMP);
-    byte[] timestamp = cache == null ? Timestamps.formatAscii(envelope.timestamp()) : cache.timestamp(envelope.timestamp());
+    byte[] timestamp = cache.timestamp(envelope.timestamp());
     gen.writeRawUTF8String(timestamp, 0, timestamp.length);
-    if (cache == null) {
-      writeHeader(gen, envelope);
-    } else {
-      cache.write(gen, envelope);
-    }
+    cache.write(gen, envelope);
     switch (envelope.type()) {
-      case LOG -> writeLog(gen, (LogEnvelope) envelope);
       case METRIC -> writeMetric(gen, (MetricEnvelope) envelope);
       case EVENT -> writeEvent(gen, (EventEnvelope) envelope);
       case HEALTH -> writeHealth(gen, (HealthEnvelope) envelope);
+      case LOG -> throw new IllegalArgumentException("log envelopes are written by LogEnvelopeWriter");
     }
     gen.writeEndObject();
-  }
-
-  static void writeHeader(JsonGenerator gen, Envelope e) throws IOException {
-    writeHeader(gen, e.type(), e.source(), e.stream(), e.seq());
   }
 
   static void writeHeader(JsonGenerator gen, EnvelopeType type, Source s, String stream, long seq) throws IOException {
@@ -133,76 +107,6 @@ final class EnvelopeWriter {
     gen.writeString(s.instance());
     gen.writeEndObject();
     gen.writeEndObject();
-  }
-
-  private static void writeLog(JsonGenerator gen, LogEnvelope e) throws IOException {
-    gen.writeFieldName(F.LOG);
-    gen.writeStartObject();
-    gen.writeFieldName(F.LEVEL);
-    gen.writeString(e.level());
-    if (e.logger() != null) {
-      gen.writeFieldName(F.LOGGER);
-      gen.writeString(e.logger());
-    }
-    if (e.origin() != null) {
-      LogEnvelope.LogOrigin o = e.origin();
-      gen.writeFieldName(F.ORIGIN);
-      gen.writeStartObject();
-      gen.writeFieldName(F.FILE);
-      gen.writeStartObject();
-      if (o.fileName() != null) {
-        gen.writeFieldName(F.NAME);
-        gen.writeString(o.fileName());
-      }
-      gen.writeFieldName(F.LINE);
-      gen.writeNumber(o.line());
-      gen.writeEndObject();
-      if (o.function() != null) {
-        gen.writeFieldName(F.FUNCTION);
-        gen.writeString(o.function());
-      }
-      gen.writeEndObject();
-    }
-    gen.writeEndObject();
-    gen.writeFieldName(F.MESSAGE);
-    gen.writeString(e.message());
-    if (e.thread() != null) {
-      gen.writeFieldName(F.PROCESS);
-      gen.writeStartObject();
-      gen.writeFieldName(F.THREAD);
-      gen.writeStartObject();
-      gen.writeFieldName(F.NAME);
-      gen.writeString(e.thread());
-      gen.writeEndObject();
-      gen.writeEndObject();
-    }
-    if (e.error() != null) {
-      LogEnvelope.ErrorInfo err = e.error();
-      gen.writeFieldName(F.ERROR);
-      gen.writeStartObject();
-      gen.writeFieldName(F.TYPE);
-      gen.writeString(err.type());
-      if (err.message() != null) {
-        gen.writeFieldName(F.MESSAGE);
-        gen.writeString(err.message());
-      }
-      if (err.stackTrace() != null) {
-        gen.writeFieldName(F.STACK_TRACE);
-        gen.writeString(err.stackTrace());
-      }
-      gen.writeEndObject();
-    }
-    writeContext(gen, e.correlationId(), e.traceId(), e.spanId());
-    writeStringMap(gen, F.LABELS, e.labels());
-    writeValueMap(gen, F.FIELDS, e.fields());
-    if (!e.tags().isEmpty()) {
-      gen.writeFieldName(F.TAGS);
-      gen.writeStartArray();
-      for (String tag : e.tags()) {
-        gen.writeString(tag);
-      }
-      gen.writeEndArray();
-    }
   }
 
   private static void writeEvent(JsonGenerator gen, EventEnvelope e) throws IOException {
@@ -364,13 +268,5 @@ final class EnvelopeWriter {
     } else {
       gen.writeNumber(value);
     }
-  }
-
-  static void writeStrings(JsonGenerator gen, List<String> values) throws IOException {
-    gen.writeStartArray();
-    for (String v : values) {
-      gen.writeString(v);
-    }
-    gen.writeEndArray();
   }
 }

@@ -3,8 +3,9 @@ package dev.tributary.wire;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The {@code tributary} and {@code service} members of an envelope, encoded once per sender,
@@ -32,9 +33,7 @@ final class HeaderCache {
   }
 
   void write(JsonGenerator gen, Envelope e) throws IOException {
-    if (e.source() != source || !e.stream().equals(stream) || e.type() != type) {
-      refresh(e);
-    }
+    select(e);
     gen.writeFieldName(EnvelopeWriter.F.TRIBUTARY);
     gen.writeRawValue(tributaryPrefix);
     int at = digits.length;
@@ -53,6 +52,23 @@ final class HeaderCache {
     gen.writeRawValue(service);
   }
 
+  /** Makes the cache hold the header of this envelope's sender, stream and type. */
+  void select(Envelope e) throws IOException {
+    if (e.source() != source || !e.stream().equals(stream) || e.type() != type) {
+      refresh(e);
+    }
+  }
+
+  /** The selected {@code tributary} object up to the sequence number: {@code {"schema":..,"seq":}. */
+  byte[] tributaryPrefix() {
+    return tributaryPrefix.asUnquotedUTF8();
+  }
+
+  /** The selected {@code service} object. */
+  byte[] service() {
+    return service.asUnquotedUTF8();
+  }
+
   /** {@link Timestamps#formatAscii}, formatted again only when the millisecond changes. */
   byte[] timestamp(long epochMillis) {
     if (epochMillis != lastMillis || lastTimestamp == null) {
@@ -63,14 +79,17 @@ final class HeaderCache {
   }
 
   private void refresh(Envelope e) throws IOException {
-    StringWriter out = new StringWriter(256);
+    // Through the UTF-8 generator, as every record is written: it escapes surrogate characters
+    // (\uD83D\uDE00), where a character-based generator would leave them for the raw write to
+    // combine into 4-byte UTF-8, or to refuse when unpaired. Read back, the text has none left.
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = json.createGenerator(out)) {
       g.writeStartObject();
       EnvelopeWriter.writeHeader(g, e.type(), e.source(), e.stream(), 0);
       g.writeEndObject();
     }
     // {"tributary":{...,"seq":0},"service":{...}}
-    String text = out.toString();
+    String text = out.toString(StandardCharsets.UTF_8);
     String tributaryStart = "{\"tributary\":";
     String seqEnd = "\"seq\":0},\"service\":";
     int seqAt = text.indexOf(seqEnd);

@@ -73,4 +73,18 @@ class EnvelopeEncoderTest {
       assertThat(new String(encoder.encode(e))).isEqualTo(new String(codec.encode(e)));
     }
   }
+
+  @Test
+  void senderNamesWithSurrogatesAreEscapedInTheCachedHeaderAsInEveryOtherString() throws Exception {
+    // The cached header once went through a character-based generator: an emoji came out as 4-byte
+    // UTF-8 there (and \uD83D\uDE00 everywhere else), a lone surrogate failed every record.
+    EnvelopeCodec.Encoder encoder = codec.newEncoder();
+    Source s = new Source("svc-\ud83d\ude00", "i-\ud800", null, null, "r");
+    EventEnvelope e = new EventEnvelope(1, s, "x.events", 1, "x", "n-\ud83d\ude00", null, Map.of(), null, null, null);
+
+    String json = new String(encoder.encode(e), java.nio.charset.StandardCharsets.UTF_8);
+
+    assertThat(json).contains("\"name\":\"svc-\\uD83D\\uDE00\"", "\"name\":\"i-\\uD800\"", "\"n-\\uD83D\\uDE00\"");
+    assertThat(codec.decode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(e);
+  }
 }
