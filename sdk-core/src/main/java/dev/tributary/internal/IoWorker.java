@@ -53,18 +53,18 @@ final class IoWorker implements Runnable {
    */
   static final long SYNC_FAILURE_PERSISTS_NANOS = TimeUnit.SECONDS.toNanos(1);
   /**
-   * The headers every record of a type carries, built once: the producer only reads them, so one
-   * array serves every record (a {@code RecordHeaders} per record built from it costs one copy,
-   * not three {@code add}s that grow a list).
+   * The headers every record of a type carries, built once and never changed: a record's
+   * {@code RecordHeaders} is copied from this one (one exact-size array copy; built from a
+   * {@code Header[]}, Kafka adds them one by one to an empty list that grows).
    */
-  private static final Map<EnvelopeType, Header[]> FIXED_HEADERS = new EnumMap<>(EnvelopeType.class);
+  private static final Map<EnvelopeType, RecordHeaders> FIXED_HEADERS = new EnumMap<>(EnvelopeType.class);
 
   static {
     Header contentType = new RecordHeader(WireHeaders.CONTENT_TYPE, WireHeaders.CONTENT_TYPE_V1.getBytes(StandardCharsets.UTF_8));
     Header schema = new RecordHeader(WireHeaders.SCHEMA, EnvelopeCodec.SCHEMA_VERSION.getBytes(StandardCharsets.UTF_8));
     for (EnvelopeType type : EnvelopeType.values()) {
-      FIXED_HEADERS.put(type, new Header[] {contentType, schema,
-          new RecordHeader(WireHeaders.TYPE, type.wireName().getBytes(StandardCharsets.UTF_8))});
+      FIXED_HEADERS.put(type, new RecordHeaders(new Header[] {contentType, schema,
+          new RecordHeader(WireHeaders.TYPE, type.wireName().getBytes(StandardCharsets.UTF_8))}));
     }
   }
 
@@ -441,19 +441,14 @@ final class IoWorker implements Runnable {
 
   /** The wire headers of one record: the fixed ones of its type, then correlation and trace context. */
   static RecordHeaders headers(EnvelopeType type, String correlationId, String traceparent) {
-    Header[] fixed = FIXED_HEADERS.get(type);
-    if (correlationId == null && traceparent == null) {
-      return new RecordHeaders(fixed);
-    }
-    Header[] all = java.util.Arrays.copyOf(fixed, fixed.length + (correlationId == null ? 0 : 1) + (traceparent == null ? 0 : 1));
-    int i = fixed.length;
+    RecordHeaders headers = new RecordHeaders(FIXED_HEADERS.get(type));
     if (correlationId != null) {
-      all[i++] = new RecordHeader(WireHeaders.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
+      headers.add(new RecordHeader(WireHeaders.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8)));
     }
     if (traceparent != null) {
-      all[i] = new RecordHeader(WireHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.US_ASCII));
+      headers.add(new RecordHeader(WireHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.US_ASCII)));
     }
-    return new RecordHeaders(all);
+    return headers;
   }
 
   /** Hands one record to the producer; false if it must be retried later. */
