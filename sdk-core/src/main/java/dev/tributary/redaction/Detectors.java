@@ -15,6 +15,49 @@ final class Detectors {
    * not inside a longer word or number, that pass the Luhn check.
    */
   static String cardNumbers(String text, String replacement) {
+    return mayHoldCardNumber(text) ? replaceCardNumbers(text, replacement) : text;
+  }
+
+  /**
+   * False only when {@code text} certainly holds no card number, reading a fraction of it: a card
+   * number is 13 or more digits with single separators, so it spans at least 13 characters with no
+   * two non-digits in a row, and therefore covers some pair of positions {@code (12k, 12k + 1)}
+   * with a digit in it. Only those pairs are read; around a digit found in one, the stretch of
+   * digits, spaces and hyphens is counted, and only a stretch of 13 digits or more needs the full
+   * scan. Most log lines have no such stretch.
+   */
+  static boolean mayHoldCardNumber(String text) {
+    int n = text.length();
+    int p = 0;
+    while (p + 1 < n) {
+      int digit = isDigit(text.charAt(p)) ? p : isDigit(text.charAt(p + 1)) ? p + 1 : -1;
+      if (digit < 0) {
+        p += 12;
+        continue;
+      }
+      int start = digit;
+      while (start > 0 && isRunChar(text.charAt(start - 1))) {
+        start--;
+      }
+      int digits = 0;
+      int end = start;
+      while (end < n && isRunChar(text.charAt(end))) {
+        if (isDigit(text.charAt(end))) {
+          digits++;
+        }
+        end++;
+      }
+      if (digits >= MIN_CARD_DIGITS) {
+        return true;
+      }
+      // The next pair that is not inside this stretch (a pair reaching past it cannot be in a card).
+      p = Math.max(p + 12, (end + 11) / 12 * 12);
+    }
+    return false;
+  }
+
+  /** The full scan of {@link #cardNumbers}. */
+  static String replaceCardNumbers(String text, String replacement) {
     StringBuilder out = null;
     int copied = 0;
     int n = text.length();
@@ -183,6 +226,10 @@ final class Detectors {
 
   private static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
+  }
+
+  private static boolean isRunChar(char c) {
+    return isDigit(c) || isSeparator(c);
   }
 
   private static boolean isSeparator(char c) {
