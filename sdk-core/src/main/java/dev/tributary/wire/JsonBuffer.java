@@ -40,6 +40,7 @@ final class JsonBuffer extends OutputStream {
   private byte[] buf;
   private int pos;
   private final char[] chars = new char[CHUNK];
+  private final byte[] digits = new byte[20];
 
   JsonBuffer(int initialSize) {
     this.initialSize = initialSize;
@@ -82,18 +83,17 @@ final class JsonBuffer extends OutputStream {
       raw(Long.toString(value).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       return;
     }
-    ensure(20);
-    int digits = 1;
-    for (long v = value / 10; v != 0; v /= 10) {
-      digits++;
-    }
-    int at = pos + digits;
+    // Digits from the right into scratch, then one copy: one division per digit.
+    int at = digits.length;
     long v = value;
     do {
-      buf[--at] = (byte) ('0' + v % 10);
+      digits[--at] = (byte) ('0' + v % 10);
       v /= 10;
     } while (v != 0);
-    pos += digits;
+    int n = digits.length - at;
+    ensure(n);
+    System.arraycopy(digits, at, buf, pos, n);
+    pos += n;
   }
 
   /**
