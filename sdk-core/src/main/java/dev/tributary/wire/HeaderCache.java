@@ -10,9 +10,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * The {@code tributary} and {@code service} members of an envelope, encoded once per sender,
  * stream and type: escaping the run id, service and instance names again for every record was
- * the largest single cost of the SDK's I/O thread. The bytes come from {@link EnvelopeWriter}
- * itself, so the output is identical to the uncached path. One entry, for one thread's loop; it
- * also keeps the last formatted timestamp.
+ * the largest single cost of the SDK's I/O thread. The bytes come from
+ * {@link EnvelopeWriter#writeHeader} itself, so they are what writing the header field by field
+ * gives; Jackson's generator and {@link LogEnvelopeWriter} both copy them. One entry, for one
+ * thread's loop; it also keeps the last formatted timestamp.
  */
 final class HeaderCache {
   private final JsonFactory json;
