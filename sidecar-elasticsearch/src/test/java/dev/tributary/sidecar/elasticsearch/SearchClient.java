@@ -72,13 +72,10 @@ final class SearchClient {
     }
   }
 
-  /** {@code _id -> _index} of every document matching {@code pattern} (at most 10 000); fails on duplicate ids across indices. */
+  /** {@code _id -> _index} of every document matching {@code pattern}, after a refresh; fails on duplicate ids across indices. */
   Map<String, String> ids(String pattern) {
-    request("POST", "/" + pattern + "/_refresh?ignore_unavailable=true&allow_no_indices=true", null);
-    JsonNode r = request("GET", "/" + pattern + "/_search?size=10000&ignore_unavailable=true&allow_no_indices=true",
-        "{\"_source\":false,\"query\":{\"match_all\":{}},\"track_total_hits\":true}");
     Map<String, String> ids = new HashMap<>();
-    for (JsonNode hit : r.path("hits").path("hits")) {
+    for (JsonNode hit : hits(pattern, "{\"_source\":false,\"query\":{\"match_all\":{}},\"sort\":[\"_doc\"]}")) {
       String previous = ids.put(hit.path("_id").asText(), hit.path("_index").asText());
       if (previous != null) {
         throw new AssertionError("id " + hit.path("_id").asText() + " is in " + previous + " and " + hit.path("_index").asText());
@@ -87,13 +84,35 @@ final class SearchClient {
     return ids;
   }
 
-  /** The {@code _source} of every document matching {@code pattern} (at most 10 000). */
+  /** The {@code _source} of every document matching {@code pattern}, after a refresh. */
   List<JsonNode> sources(String pattern) {
-    request("POST", "/" + pattern + "/_refresh?ignore_unavailable=true&allow_no_indices=true", null);
-    JsonNode r = request("GET", "/" + pattern + "/_search?size=10000", "{\"query\":{\"match_all\":{}}}");
     List<JsonNode> out = new ArrayList<>();
-    r.path("hits").path("hits").forEach(h -> out.add(h));
+    hits(pattern, "{\"query\":{\"match_all\":{}},\"sort\":[\"_doc\"]}").forEach(h -> out.add(h));
     return out;
+  }
+
+  /** Every hit of {@code query} on {@code pattern}, however many, through the scroll API (which ES 8, 9 and OpenSearch share). */
+  private List<JsonNode> hits(String pattern, String query) {
+    request("POST", "/" + pattern + "/_refresh?ignore_unavailable=true&allow_no_indices=true", null);
+    JsonNode page = request("POST",
+        "/" + pattern + "/_search?scroll=1m&size=5000&ignore_unavailable=true&allow_no_indices=true", query);
+    List<JsonNode> hits = new ArrayList<>();
+    String scrollId = page.path("_scroll_id").asText(null);
+    try {
+      while (page.path("hits").path("hits").size() > 0) {
+        page.path("hits").path("hits").forEach(hits::add);
+        if (scrollId == null) {
+          break;
+        }
+        page = request("POST", "/_search/scroll", "{\"scroll\":\"1m\",\"scroll_id\":\"" + scrollId + "\"}");
+        scrollId = page.path("_scroll_id").asText(scrollId);
+      }
+    } finally {
+      if (scrollId != null) {
+        request("DELETE", "/_search/scroll", "{\"scroll_id\":\"" + scrollId + "\"}");
+      }
+    }
+    return hits;
   }
 
   /** The mapping of one field, e.g. {@code service.name}, in index {@code index}. */
