@@ -59,17 +59,23 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * below what this harness offers). A run publishes N records and is timed from the first send to the last acknowledgement (SDK:
  * {@code flush} returned with nothing undelivered; bare: every callback ran). Rounds alternate
  * the order (bare then SDK, SDK then bare, ...) and each run has a fresh topic (3 partitions,
- * created up front) and a fresh producer or client that is connected before the clock starts; one
- * unreported warm-up run of each comes first. CPU per record is reported twice: for the client's
+ * created up front) and a fresh producer or client that is connected before the clock starts.
+ * Unreported warm-up runs of both come first, alternating, until the JIT compiler has settled (a
+ * pair of warm-up runs spent under 5% of its wall time compiling; at most 12 pairs, each printed):
+ * on these two cores C2 compilation went on for the first 3-4 M records and took 1-2 s of CPU
+ * per 1 M-record run, which the timed runs would otherwise count. CPU per record is reported twice: for the client's
  * own threads (the sending thread, the SDK's I/O and scheduler threads, the producer's network
  * thread; correct even with the broker in this JVM), and for the whole process (includes GC and
- * JIT, and the broker when it runs in this JVM). A SDK run that dropped or failed a record does not
+ * JIT, and the broker when it runs in this JVM); {@code -Dbench.threadCpu=true} also prints every
+ * thread's CPU per run, GC and JIT threads included. A SDK run that dropped or failed a record does not
  * count: the harness then exits with status 1.
  */
 public final class LogThroughputHarness {
   static final String SERVICE = "bench";
   static final String BARE_CLIENT_ID = "bench-bare";
   private static final Duration DELIVERY_TIMEOUT = Duration.ofMinutes(5);
+  static final int MAX_WARMUP_PAIRS = 12;
+  static final double STEADY_JIT_SHARE = 0.05;
 
   private LogThroughputHarness() {}
 
@@ -119,8 +125,9 @@ public final class LogThroughputHarness {
       return buffer > 0 ? buffer : (int) Math.min(Integer.MAX_VALUE - 8, records + 16);
     }
 
+    /** Records of each warm-up run: a fifth of a run, at least 200,000 (all of a short run). */
     long warmupRecords() {
-      return Math.max(1, Math.min(records / 5, 200_000));
+      return Math.min(records, Math.max(records / 5, 200_000));
     }
   }
 
@@ -231,9 +238,7 @@ public final class LogThroughputHarness {
     out.printf(Locale.ROOT, "record: %d value bytes + %d header bytes (SDK log envelope, message of %d chars)%n",
         workload.value.length, workload.headerBytes(), workload.message.length());
 
-    long warmup = options.warmupRecords();
-    runSdk(broker, prefix + "warmup.sdk", workload, warmup, options, 0);
-    runBare(broker, prefix + "warmup.bare", workload, warmup, 0);
+    warmUp(broker, prefix, workload, options, out);
 
     List<Run> runs = new ArrayList<>();
     out.println("round  mode   records    seconds   records/s   client-CPU us/rec   process-CPU us/rec   busiest-thread   wire-B/rec   dropped   failed");
@@ -265,6 +270,31 @@ public final class LogThroughputHarness {
       out.println("INVALID: a run dropped or failed records; its figures do not count");
     }
     return report;
+  }
+
+  /**
+   * Alternates warm-up runs of both contenders until the JIT compiler is done with them: until a pair
+   * of runs spent less than {@link #STEADY_JIT_SHARE} of its wall time compiling (at most
+   * {@link #MAX_WARMUP_PAIRS} pairs). On two cores the C2 compiler threads took 1-2 s of CPU per
+   * 1 M-record run for the first 3-4 M records, CPU that the timed runs would otherwise share with the
+   * clients and the broker; a long-running service pays it once.
+   */
+  private static void warmUp(BenchBroker broker, String prefix, Workload workload, Options options, PrintStream out) {
+    java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    long records = options.warmupRecords();
+    for (int pair = 1; pair <= MAX_WARMUP_PAIRS; pair++) {
+      long jitBefore = jit.getTotalCompilationTime();
+      long start = System.nanoTime();
+      runSdk(broker, prefix + "warmup.sdk", workload, records, options, 0);
+      runBare(broker, prefix + "warmup.bare", workload, records, 0);
+      long wallMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      long jitMillis = jit.getTotalCompilationTime() - jitBefore;
+      out.printf(Locale.ROOT, "warm-up %d: %d records each, %d ms, JIT compiling %d ms%n", pair, records, wallMillis, jitMillis);
+      if (jitMillis < STEADY_JIT_SHARE * wallMillis) {
+        return;
+      }
+    }
+    out.printf(Locale.ROOT, "warm-up: the JIT was still compiling after %d pairs; the timed runs include it%n", MAX_WARMUP_PAIRS);
   }
 
   private static void createMissing(BenchBroker broker, Map<String, Integer> topics) {
@@ -500,6 +530,7 @@ public final class LogThroughputHarness {
     private final long caller = Thread.currentThread().getId();
     private final long processStart;
     private final Map<Long, Long> threadStart;
+    private final Map<String, Long> osThreadStart;
 
     /** CPU of the selected threads together, of the busiest one alone, and of the process. */
     record Elapsed(long threads, long busiest, long process) {}
@@ -508,6 +539,7 @@ public final class LogThroughputHarness {
       this.clientThreads = clientThreads;
       this.threadStart = threadCpu();
       this.processStart = processCpu();
+      this.osThreadStart = OsThreads.enabled() ? OsThreads.snapshot() : Map.of();
     }
 
     static CpuClock start(Predicate<String> clientThreads) {
@@ -517,6 +549,9 @@ public final class LogThroughputHarness {
     /** Must run before the client's threads end: a finished thread's CPU time is gone. */
     Elapsed stop() {
       long process = processCpu() - processStart;
+      if (OsThreads.enabled()) {
+        OsThreads.print(osThreadStart, OsThreads.snapshot(), process);
+      }
       long threads = 0;
       long busiest = 0;
       for (Map.Entry<Long, Long> e : threadCpu().entrySet()) {
@@ -542,6 +577,51 @@ public final class LogThroughputHarness {
 
     private static long processCpu() {
       return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+  }
+
+  /**
+   * With {@code -Dbench.threadCpu=true}: every thread of this process (GC and JIT threads included)
+   * from {@code /proc/self/task}, CPU per run grouped by thread name, to see where a run's process CPU
+   * went. Linux only.
+   */
+  static final class OsThreads {
+    static boolean enabled() {
+      return Boolean.getBoolean("bench.threadCpu");
+    }
+
+    /** CPU ticks by "tid name". */
+    static Map<String, Long> snapshot() {
+      Map<String, Long> ticks = new HashMap<>();
+      java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+      if (tasks == null) {
+        return ticks;
+      }
+      for (java.io.File task : tasks) {
+        try {
+          String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
+          int close = stat.lastIndexOf(')');
+          String name = stat.substring(stat.indexOf('(') + 1, close);
+          String[] f = stat.substring(close + 2).split(" ");
+          ticks.put(task.getName() + " " + name, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+        } catch (java.io.IOException | RuntimeException e) {
+          // The thread ended meanwhile.
+        }
+      }
+      return ticks;
+    }
+
+    static void print(Map<String, Long> before, Map<String, Long> after, long processNanos) {
+      Map<String, Long> byName = new java.util.TreeMap<>();
+      for (Map.Entry<String, Long> e : after.entrySet()) {
+        String name = e.getKey().substring(e.getKey().indexOf(' ') + 1).replaceAll("[0-9]+$", "#");
+        byName.merge(name, e.getValue() - before.getOrDefault(e.getKey(), 0L), Long::sum);
+      }
+      StringBuilder line = new StringBuilder("  thread CPU ms (process " + processNanos / 1_000_000 + "):");
+      byName.entrySet().stream().filter(e -> e.getValue() > 0)
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .forEach(e -> line.append(" [").append(e.getKey()).append("] ").append(e.getValue() * 10));
+      System.out.println(line);
     }
   }
 
