@@ -17,6 +17,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Decodes {@code metrics.events} and {@code health.events} records into the stores; dead-letters
  * what it cannot use; counts sequence gaps; runs expiry; drops and rebuilds state on rebalance.
- * Runs on the consume thread only.
+ * One per consume thread (group member); the members of one process share the stores and a
+ * {@link Shared} part: who owns which partition, and when the stores were last expired.
  *
  * <p>On assignment, partitions are rewound to "now minus the staleness timeout": every sample that
  * could still be exposed is read again, so a sidecar that takes over partitions (or restarts) serves
@@ -51,10 +54,26 @@ final class IngestHandler implements RecordHandler {
   private final long stalenessMillis;
   private final Map<TopicPartition, SequenceTracker> sequences = new HashMap<>();
   private final SequenceTracker.Listener sequenceListener;
+  private final Shared shared;
   private long lastExpiry;
 
+  /**
+   * What the handlers (members) of one process share. A partition's state in the stores is dropped
+   * only by the handler that owns it: after a member was out of the group (partitions lost), another
+   * member of this process may hold the partition already, with its series.
+   */
+  static final class Shared {
+    final ConcurrentHashMap<TopicPartition, IngestHandler> owners = new ConcurrentHashMap<>();
+    final AtomicLong lastStoreExpiry;
+
+    Shared(long now) {
+      this.lastStoreExpiry = new AtomicLong(now);
+    }
+  }
+
   IngestHandler(String metricsTopic, String healthTopic, SeriesStore store, HealthStore health, DeadLetterWriter dlq,
-      SidecarMetrics metrics, StoreMetrics storeMetrics, Clock clock, Duration staleness) {
+      SidecarMetrics metrics, StoreMetrics storeMetrics, Clock clock, Duration staleness, Shared shared) {
+    this.shared = shared;
     this.metricsTopic = metricsTopic;
     this.healthTopic = healthTopic;
     this.store = store;
@@ -103,7 +122,12 @@ final class IngestHandler implements RecordHandler {
     }
     if (now - lastExpiry >= EXPIRY_INTERVAL_MILLIS || now < lastExpiry) {
       lastExpiry = now;
-      expire(now);
+      sequences.values().forEach(s -> s.evictIdle(now));
+      long storeExpiry = shared.lastStoreExpiry.get();
+      if ((now - storeExpiry >= EXPIRY_INTERVAL_MILLIS || now < storeExpiry)
+          && shared.lastStoreExpiry.compareAndSet(storeExpiry, now)) {
+        expireStores(); // one member of the process per interval
+      }
     }
     return RecordHandler.processedThrough(records);
   }
@@ -144,7 +168,7 @@ final class IngestHandler implements RecordHandler {
     dlq.write(record, reason, message);
   }
 
-  private void expire(long now) {
+  private void expireStores() {
     long[] removed = store.expire();
     if (removed[0] > 0) {
       storeMetrics.evicted.labelValues("stale").inc(removed[0]);
@@ -153,16 +177,11 @@ final class IngestHandler implements RecordHandler {
       storeMetrics.evicted.labelValues("down").inc(removed[1]);
     }
     health.expire();
-    sequences.values().forEach(s -> s.evictIdle(now));
-  }
-
-  /** Test hook: runs expiry now, on the calling thread (only when no consume loop runs). */
-  void expireNow() {
-    expire(clock.millis());
   }
 
   @Override
   public void onPartitionsAssigned(Collection<TopicPartition> partitions, ConsumerControl control) {
+    partitions.forEach(tp -> shared.owners.put(tp, this));
     control.rewindTo(partitions, clock.millis() - stalenessMillis);
   }
 
@@ -172,6 +191,9 @@ final class IngestHandler implements RecordHandler {
     Set<Integer> healthPartitions = new HashSet<>();
     for (TopicPartition tp : partitions) {
       sequences.remove(tp);
+      if (!shared.owners.remove(tp, this)) {
+        continue; // another member of this process holds it now
+      }
       if (tp.topic().equals(metricsTopic)) {
         metricsPartitions.add(tp.partition());
       } else if (tp.topic().equals(healthTopic)) {

@@ -1,5 +1,6 @@
 package dev.tributary.sidecar.prometheus;
 
+import static dev.tributary.sidecar.prometheus.PrometheusSidecarKeys.CONSUMER_THREADS;
 import static dev.tributary.sidecar.prometheus.PrometheusSidecarKeys.DOWN_GRACE;
 import static dev.tributary.sidecar.prometheus.PrometheusSidecarKeys.HEALTH_TOPIC;
 import static dev.tributary.sidecar.prometheus.PrometheusSidecarKeys.MAX_SERIES;
@@ -33,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * the same member, which then owns an instance's series <em>and</em> its heartbeats. Scaled out,
  * members serve disjoint instances; Prometheus scrapes all of them.
  *
+ * <p>One process runs {@code consumer.threads} members of the group, each a {@link ConsumeLoop} with
+ * its own thread and {@link IngestHandler}, all writing into one {@link SeriesStore} and
+ * {@link HealthStore}: decoding and storing run in parallel, partitions (and so instances) stay
+ * disjoint between the members, and a scrape sees one set of series.
+ *
  * <pre>{@code
  * try (PrometheusSidecar sidecar = PrometheusSidecar.create(SidecarConfig.load(PrometheusSidecarKeys.all(), System.getenv()))
  *     .start()) {
@@ -49,9 +55,8 @@ public final class PrometheusSidecar implements AutoCloseable {
   private final SeriesStore store;
   private final HealthStore health;
   private DeadLetterWriter dlq;
-  private ConsumeLoop loop;
+  private volatile List<ConsumeLoop> loops = List.of(); // set once by start(); read by the HTTP threads
   private HttpEndpoints http;
-  private IngestHandler handler;
 
   private PrometheusSidecar(SidecarConfig config, Clock clock) {
     this.config = Objects.requireNonNull(config, "config");
@@ -78,38 +83,44 @@ public final class PrometheusSidecar implements AutoCloseable {
    * @return this sidecar
    */
   public synchronized PrometheusSidecar start() {
-    if (loop != null) {
+    if (!loops.isEmpty()) {
       throw new IllegalStateException("already started");
     }
     String bootstrap = config.get(SidecarConfig.BOOTSTRAP_SERVERS);
     StoreMetrics storeMetrics = new StoreMetrics(metrics.registry(), store, health);
     dlq = DeadLetterWriter.create(bootstrap, config.kafkaProperties(), metrics);
-    handler = new IngestHandler(config.get(METRICS_TOPIC), config.get(HEALTH_TOPIC), store, health, dlq, metrics,
-        storeMetrics, clock, config.get(STALENESS_TIMEOUT));
-    loop = ConsumeLoop.builder()
-        .bootstrapServers(bootstrap)
-        .groupId(config.get(SidecarConfig.GROUP_ID))
-        .topics(List.of(config.get(METRICS_TOPIC), config.get(HEALTH_TOPIC)))
-        .partitionAssignor(RangeAssignor.class.getName())
-        .kafkaProperties(config.kafkaProperties())
-        .handler(handler)
-        .deadLetters(dlq)
-        .metrics(metrics)
-        .shutdownTimeout(config.get(SidecarConfig.SHUTDOWN_TIMEOUT))
-        .threadName("tributary-prometheus-consume")
-        .build();
+    int threads = PrometheusSidecarKeys.consumerThreads(config.get(CONSUMER_THREADS));
+    IngestHandler.Shared shared = new IngestHandler.Shared(clock.millis());
+    List<ConsumeLoop> members = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      IngestHandler handler = new IngestHandler(config.get(METRICS_TOPIC), config.get(HEALTH_TOPIC), store, health,
+          dlq, metrics, storeMetrics, clock, config.get(STALENESS_TIMEOUT), shared);
+      members.add(ConsumeLoop.builder()
+          .bootstrapServers(bootstrap)
+          .groupId(config.get(SidecarConfig.GROUP_ID))
+          .topics(List.of(config.get(METRICS_TOPIC), config.get(HEALTH_TOPIC)))
+          .partitionAssignor(RangeAssignor.class.getName())
+          .kafkaProperties(config.kafkaProperties())
+          .handler(handler)
+          .deadLetters(dlq)
+          .metrics(metrics)
+          .shutdownTimeout(config.get(SidecarConfig.SHUTDOWN_TIMEOUT))
+          .threadName(threads == 1 ? "tributary-prometheus-consume" : "tributary-prometheus-consume-" + (i + 1))
+          .build());
+    }
+    loops = List.copyOf(members);
     http = HttpEndpoints.builder()
         .host(config.get(SidecarConfig.HTTP_HOST))
         .port(config.get(SidecarConfig.HTTP_PORT))
         .security(config)
         .metrics(this::collect)
-        .liveness(loop::isAlive)
-        .readiness(loop::isReady)
+        .liveness(this::isAlive)
+        .readiness(this::isReady)
         .selfMetrics(metrics)
         .start();
-    loop.start();
-    LOG.info("serving {}/metrics; consuming {} and {} as group {}; {}", http.baseUrl(), config.get(METRICS_TOPIC),
-        config.get(HEALTH_TOPIC), config.get(SidecarConfig.GROUP_ID), config);
+    loops.forEach(ConsumeLoop::start);
+    LOG.info("serving {}/metrics; consuming {} and {} as group {} with {} consumer thread(s); {}", http.baseUrl(),
+        config.get(METRICS_TOPIC), config.get(HEALTH_TOPIC), config.get(SidecarConfig.GROUP_ID), threads, config);
     return this;
   }
 
@@ -126,14 +137,16 @@ public final class PrometheusSidecar implements AutoCloseable {
     return http.baseUrl();
   }
 
-  /** Whether the sidecar caught up to the end offsets seen at start ({@code /ready}). */
+  /** Whether every consumer caught up to the end offsets it saw at start ({@code /ready}). */
   public boolean isReady() {
-    return loop != null && loop.isReady();
+    List<ConsumeLoop> started = loops;
+    return !started.isEmpty() && started.stream().allMatch(ConsumeLoop::isReady);
   }
 
-  /** Whether the consume thread runs ({@code /health}). */
+  /** Whether every consume thread runs ({@code /health}). */
   public boolean isAlive() {
-    return loop != null && loop.isAlive();
+    List<ConsumeLoop> started = loops;
+    return !started.isEmpty() && started.stream().allMatch(ConsumeLoop::isAlive);
   }
 
   /** The number of series held. */
@@ -147,8 +160,26 @@ public final class PrometheusSidecar implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
-    if (loop != null) {
-      loop.close();
+    // All members stop at once: one by one, each leaving would hand its partitions to the others.
+    List<Thread> closing = new ArrayList<>();
+    for (ConsumeLoop loop : loops) {
+      Thread t = new Thread(loop::close, "tributary-prometheus-close");
+      t.start();
+      closing.add(t);
+    }
+    boolean interrupted = false;
+    for (Thread t : closing) {
+      while (true) {
+        try {
+          t.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     if (dlq != null) {
       dlq.close();

@@ -35,7 +35,19 @@ public final class PrometheusSidecarKeys {
   public static final ConfigKey<Integer> MISSED_HEARTBEATS =
       ConfigKey.integer("missed.heartbeats", 3, 1, 1000, "heartbeat intervals missed before tributary_up is 0");
 
+  /**
+   * Consumers (group members, each with its own thread) in this process; 0 = one per available
+   * processor. Members beyond the partitions assigned to this process stay idle.
+   */
+  public static final ConfigKey<Integer> CONSUMER_THREADS =
+      ConfigKey.integer("consumer.threads", 0, 0, 64, "consumers (threads) in this process; 0 = one per available processor");
+
   private PrometheusSidecarKeys() {}
+
+  /** The consumer threads {@code configured} stands for ({@link #CONSUMER_THREADS}: 0 = available processors). */
+  static int consumerThreads(int configured) {
+    return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+  }
 
   /** Every key the sidecar understands: the common ones with this sidecar's defaults, plus its own. */
   public static List<ConfigKey<?>> all() {
@@ -50,7 +62,7 @@ public final class PrometheusSidecarKeys {
       }
     }
     keys.addAll(List.of(METRICS_TOPIC, HEALTH_TOPIC, MAX_SERIES, MAX_SERIES_PER_METRIC, STALENESS_TIMEOUT, DOWN_GRACE,
-        MISSED_HEARTBEATS));
+        MISSED_HEARTBEATS, CONSUMER_THREADS));
     return keys;
   }
 }

@@ -154,13 +154,15 @@ class SecuredSidecarTest {
   }
 
   @Test
-  void wrongKafkaPasswordGivesOneErrorNamingTheCauseNotARetryStorm() throws Exception {
+  void wrongKafkaPasswordGivesOneErrorPerConsumerNamingTheCauseNotARetryStorm() throws Exception {
     SidecarHarness.createTopics(broker, "badpw", 1);
     ListAppender<ILoggingEvent> log = new ListAppender<>();
     log.start();
     Logger loopLogger = (Logger) LoggerFactory.getLogger(ConsumeLoop.class);
     loopLogger.addAppender(log);
-    try (PrometheusSidecar sidecar = start(environment("badpw", "wrong-kafka-pw"))) {
+    Map<String, String> env = environment("badpw", "wrong-kafka-pw");
+    env.put("TRIBUTARY_CONSUMER_THREADS", "2"); // one error per member (consumer), not per retry
+    try (PrometheusSidecar sidecar = start(env)) {
       String auth = "Basic " + Base64.getEncoder().encodeToString(("prometheus:" + SCRAPE_PASSWORD).getBytes(StandardCharsets.UTF_8));
       java.net.http.HttpClient https = trusting(TestCertificates.shared());
       // Retries happened (each failed poll counts as a batch error) while one error was logged.
@@ -171,7 +173,7 @@ class SecuredSidecarTest {
       loopLogger.detachAppender(log);
     }
     assertThat(log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)))
-        .singleElement().satisfies(e -> {
+        .hasSize(2).allSatisfy(e -> {
           assertThat(e.getLevel()).isEqualTo(Level.ERROR);
           assertThat(e.getFormattedMessage()).contains("Kafka authentication failed", "SCRAM-SHA-512", "kafka.sasl.jaas.config")
               .doesNotContain("wrong-kafka-pw");

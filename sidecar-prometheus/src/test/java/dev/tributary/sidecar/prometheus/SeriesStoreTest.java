@@ -203,4 +203,66 @@ class SeriesStoreTest {
         "orders_total{instance=\"shop-2\",m=\"a\",service=\"shop\"} 2.0",
         "orders_total{instance=\"shop-1\",m=\"b\",service=\"shop\"} 3.0");
   }
+
+  @Test
+  void membersOfOneProcessWriteDisjointInstancesConcurrentlyWhileScrapesRead() throws Exception {
+    // Two consume threads (members), each with its own instances, as partitions keep them apart;
+    // both create series of the same metrics (the tables grow under the store's lock) and update
+    // them without it; a third thread scrapes meanwhile.
+    SeriesStore shared = new SeriesStore(1_000_000, 1_000_000, Duration.ofMinutes(5).toMillis(),
+        Duration.ofMinutes(1).toMillis(), clock);
+    int instances = 200;
+    int steps = 20;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(3);
+    java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    java.util.List<Thread> threads = new java.util.ArrayList<>();
+    for (int member = 0; member < 2; member++) {
+      int m = member;
+      threads.add(new Thread(() -> {
+        try {
+          start.await();
+          for (int step = 1; step <= steps; step++) {
+            for (int i = m; i < instances; i += 2) {
+              for (int route = 0; route < 5; route++) {
+                SeriesStore.Outcome outcome = shared.ingest(counter("pod-" + i, "orders_total", T0 + step, step,
+                    Map.of("route", "/r" + route)), m, T0 + 1_000);
+                assertThat(outcome).isEqualTo(SeriesStore.Outcome.ACCEPTED);
+              }
+              shared.ingest(Envelopes.gauge("pod-" + i, "heap_bytes", T0 + step, step), m, T0 + 1_000);
+            }
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }));
+    }
+    Thread scraper = new Thread(() -> {
+      try {
+        start.await();
+        while (writing.get()) {
+          shared.snapshots().forEach(snapshot -> assertThat(snapshot.getDataPoints().size()).isLessThanOrEqualTo(instances * 5));
+        }
+      } catch (Throwable e) {
+        failures.add(e);
+      }
+    });
+    threads.forEach(Thread::start);
+    scraper.start();
+    for (Thread t : threads) {
+      t.join();
+    }
+    writing.set(false);
+    scraper.join();
+    assertThat(failures).isEmpty();
+    assertThat(shared.size()).isEqualTo(instances * 6);
+    Map<String, Integer> points = new java.util.HashMap<>();
+    shared.snapshots().forEach(snapshot -> {
+      points.put(snapshot.getMetadata().getName(), snapshot.getDataPoints().size());
+      snapshot.getDataPoints().forEach(p -> assertThat(p instanceof io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot c
+          ? c.getValue() : ((io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot) p).getValue())
+          .as("the newest sample of every series").isEqualTo(steps));
+    });
+    assertThat(points).containsOnly(Map.entry("orders", instances * 5), Map.entry("heap_bytes", instances));
+  }
 }
