@@ -1,8 +1,8 @@
 package dev.tributary.sidecar.prometheus;
 
-import static dev.tributary.sidecar.prometheus.PrometheusSidecarKeys.CONSUMER_THREADS;
 import static dev.tributary.sidecar.prometheus.PrometheusSidecarKeys.DOWN_GRACE;
 import static dev.tributary.sidecar.prometheus.PrometheusSidecarKeys.HEALTH_TOPIC;
+import static dev.tributary.sidecar.prometheus.PrometheusSidecarKeys.INGEST_THREADS;
 import static dev.tributary.sidecar.prometheus.PrometheusSidecarKeys.MAX_SERIES;
 import static dev.tributary.sidecar.prometheus.PrometheusSidecarKeys.MAX_SERIES_PER_METRIC;
 import static dev.tributary.sidecar.prometheus.PrometheusSidecarKeys.METRICS_TOPIC;
@@ -19,8 +19,14 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
 import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +40,8 @@ import org.slf4j.LoggerFactory;
  * the same member, which then owns an instance's series <em>and</em> its heartbeats. Scaled out,
  * members serve disjoint instances; Prometheus scrapes all of them.
  *
- * <p>One process runs {@code consumer.threads} members of the group, each a {@link ConsumeLoop} with
- * its own thread and {@link IngestHandler}, all writing into one {@link SeriesStore} and
- * {@link HealthStore}: decoding and storing run in parallel, partitions (and so instances) stay
- * disjoint between the members, and a scrape sees one set of series.
+ * <p>Within a member, {@code ingest.threads} threads decode and store each polled batch, a
+ * partition per thread ({@link IngestHandler}); the consume thread is one of them.
  *
  * <pre>{@code
  * try (PrometheusSidecar sidecar = PrometheusSidecar.create(SidecarConfig.load(PrometheusSidecarKeys.all(), System.getenv()))
@@ -49,14 +53,21 @@ import org.slf4j.LoggerFactory;
 public final class PrometheusSidecar implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PrometheusSidecar.class);
 
+  /** {@code max.poll.records} with more than one ingest thread, unless configured (Kafka's default: 500). */
+  static final int MAX_POLL_RECORDS_WITH_LANES = 10_000;
+  /** {@code max.partition.fetch.bytes} with more than one ingest thread, unless configured (Kafka's default: 1 MiB). */
+  static final int MAX_PARTITION_FETCH_BYTES_WITH_LANES = 256 * 1024;
+
   private final SidecarConfig config;
   private final Clock clock;
   private final SidecarMetrics metrics = SidecarMetrics.create();
   private final SeriesStore store;
   private final HealthStore health;
   private DeadLetterWriter dlq;
-  private volatile List<ConsumeLoop> loops = List.of(); // set once by start(); read by the HTTP threads
+  private ConsumeLoop loop;
   private HttpEndpoints http;
+  private IngestHandler handler;
+  private ExecutorService ingestExecutor;
 
   private PrometheusSidecar(SidecarConfig config, Clock clock) {
     this.config = Objects.requireNonNull(config, "config");
@@ -83,44 +94,55 @@ public final class PrometheusSidecar implements AutoCloseable {
    * @return this sidecar
    */
   public synchronized PrometheusSidecar start() {
-    if (!loops.isEmpty()) {
+    if (loop != null) {
       throw new IllegalStateException("already started");
     }
     String bootstrap = config.get(SidecarConfig.BOOTSTRAP_SERVERS);
     StoreMetrics storeMetrics = new StoreMetrics(metrics.registry(), store, health);
     dlq = DeadLetterWriter.create(bootstrap, config.kafkaProperties(), metrics);
-    int threads = PrometheusSidecarKeys.consumerThreads(config.get(CONSUMER_THREADS));
-    IngestHandler.Shared shared = new IngestHandler.Shared(clock.millis());
-    List<ConsumeLoop> members = new ArrayList<>();
-    for (int i = 0; i < threads; i++) {
-      IngestHandler handler = new IngestHandler(config.get(METRICS_TOPIC), config.get(HEALTH_TOPIC), store, health,
-          dlq, metrics, storeMetrics, clock, config.get(STALENESS_TIMEOUT), shared);
-      members.add(ConsumeLoop.builder()
-          .bootstrapServers(bootstrap)
-          .groupId(config.get(SidecarConfig.GROUP_ID))
-          .topics(List.of(config.get(METRICS_TOPIC), config.get(HEALTH_TOPIC)))
-          .partitionAssignor(RangeAssignor.class.getName())
-          .kafkaProperties(config.kafkaProperties())
-          .handler(handler)
-          .deadLetters(dlq)
-          .metrics(metrics)
-          .shutdownTimeout(config.get(SidecarConfig.SHUTDOWN_TIMEOUT))
-          .threadName(threads == 1 ? "tributary-prometheus-consume" : "tributary-prometheus-consume-" + (i + 1))
-          .build());
+    int lanes = PrometheusSidecarKeys.ingestThreads(config.get(INGEST_THREADS));
+    if (lanes > 1) {
+      AtomicInteger n = new AtomicInteger();
+      ingestExecutor = Executors.newFixedThreadPool(lanes - 1, r -> {
+        Thread t = new Thread(r, "tributary-prometheus-ingest-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
     }
-    loops = List.copyOf(members);
+    handler = new IngestHandler(config.get(METRICS_TOPIC), config.get(HEALTH_TOPIC), store, health, dlq, metrics,
+        storeMetrics, clock, config.get(STALENESS_TIMEOUT), lanes, ingestExecutor);
+    // A poll drains one partition's fetched data before the next; only a batch that holds several
+    // partitions gives the lanes work in parallel, so with lanes a poll may take more records.
+    Map<String, Object> kafka = new HashMap<>();
+    if (lanes > 1) {
+      kafka.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS_WITH_LANES);
+      kafka.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_PARTITION_FETCH_BYTES_WITH_LANES);
+    }
+    kafka.putAll(config.kafkaProperties());
+    loop = ConsumeLoop.builder()
+        .bootstrapServers(bootstrap)
+        .groupId(config.get(SidecarConfig.GROUP_ID))
+        .topics(List.of(config.get(METRICS_TOPIC), config.get(HEALTH_TOPIC)))
+        .partitionAssignor(RangeAssignor.class.getName())
+        .kafkaProperties(kafka)
+        .handler(handler)
+        .deadLetters(dlq)
+        .metrics(metrics)
+        .shutdownTimeout(config.get(SidecarConfig.SHUTDOWN_TIMEOUT))
+        .threadName("tributary-prometheus-consume")
+        .build();
     http = HttpEndpoints.builder()
         .host(config.get(SidecarConfig.HTTP_HOST))
         .port(config.get(SidecarConfig.HTTP_PORT))
         .security(config)
         .metrics(this::collect)
-        .liveness(this::isAlive)
-        .readiness(this::isReady)
+        .liveness(loop::isAlive)
+        .readiness(loop::isReady)
         .selfMetrics(metrics)
         .start();
-    loops.forEach(ConsumeLoop::start);
-    LOG.info("serving {}/metrics; consuming {} and {} as group {} with {} consumer thread(s); {}", http.baseUrl(),
-        config.get(METRICS_TOPIC), config.get(HEALTH_TOPIC), config.get(SidecarConfig.GROUP_ID), threads, config);
+    loop.start();
+    LOG.info("serving {}/metrics; consuming {} and {} as group {}, {} ingest thread(s); {}", http.baseUrl(),
+        config.get(METRICS_TOPIC), config.get(HEALTH_TOPIC), config.get(SidecarConfig.GROUP_ID), lanes, config);
     return this;
   }
 
@@ -137,16 +159,14 @@ public final class PrometheusSidecar implements AutoCloseable {
     return http.baseUrl();
   }
 
-  /** Whether every consumer caught up to the end offsets it saw at start ({@code /ready}). */
+  /** Whether the sidecar caught up to the end offsets seen at start ({@code /ready}). */
   public boolean isReady() {
-    List<ConsumeLoop> started = loops;
-    return !started.isEmpty() && started.stream().allMatch(ConsumeLoop::isReady);
+    return loop != null && loop.isReady();
   }
 
-  /** Whether every consume thread runs ({@code /health}). */
+  /** Whether the consume thread runs ({@code /health}). */
   public boolean isAlive() {
-    List<ConsumeLoop> started = loops;
-    return !started.isEmpty() && started.stream().allMatch(ConsumeLoop::isAlive);
+    return loop != null && loop.isAlive();
   }
 
   /** The number of series held. */
@@ -160,26 +180,11 @@ public final class PrometheusSidecar implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
-    // All members stop at once: one by one, each leaving would hand its partitions to the others.
-    List<Thread> closing = new ArrayList<>();
-    for (ConsumeLoop loop : loops) {
-      Thread t = new Thread(loop::close, "tributary-prometheus-close");
-      t.start();
-      closing.add(t);
+    if (loop != null) {
+      loop.close();
     }
-    boolean interrupted = false;
-    for (Thread t : closing) {
-      while (true) {
-        try {
-          t.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    if (ingestExecutor != null) {
+      ingestExecutor.shutdown(); // idle once the loop stopped: handle() waits for its lanes
     }
     if (dlq != null) {
       dlq.close();

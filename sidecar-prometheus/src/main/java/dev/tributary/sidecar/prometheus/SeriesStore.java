@@ -41,14 +41,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Each sample is stored as the immutable client_java data point it will be written as, built
  * once at ingest, so a scrape only groups existing objects.
  *
- * <p>Threading: several writers (the consume threads of one process, one per group member) and any
- * number of readers ({@link #snapshots()} on HTTP threads). Families are in a concurrent map, each
+ * <p>Threading: several writers (the ingest threads, {@link IngestHandler}'s lanes) and any number
+ * of readers ({@link #snapshots()} on HTTP threads). Families are in a concurrent map, each
  * family's series in a {@link SeriesTable} whose series publish their newest immutable data point
  * through a volatile field. Whatever changes a table (a new series, expiry, dropping partitions,
  * DOWN marks) takes this store's lock, so a table has one writer at a time. The common case, a
  * newer sample of a held series, takes no lock: a series belongs to one instance, an instance's
- * records to one partition, and a partition to one member, so only that member's thread writes
- * the series' sample (expiry and drops, under the lock, only read its timestamp and remove it).
+ * records to one partition, and a batch's partition to one lane, so only one thread at a time
+ * writes the series' sample (expiry and drops, under the lock, only read its timestamp and remove it).
  */
 final class SeriesStore {
   /** Metric names the sidecar writes itself; user metrics may not use them. */
@@ -315,7 +315,7 @@ final class SeriesStore {
             + ", this sample is a " + e.kind().wireName());
       }
       Series held = family.series.get(key);
-      if (held != null) { // only after a member lost partitions another member took over meanwhile
+      if (held != null) { // another lane added it: an instance in two partitions (partitions were added to the topic)
         return e.timestamp() > held.timestamp ? update(held, e, point, partition) : Outcome.DUPLICATE;
       }
     }

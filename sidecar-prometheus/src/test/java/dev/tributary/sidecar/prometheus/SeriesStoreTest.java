@@ -205,8 +205,8 @@ class SeriesStoreTest {
   }
 
   @Test
-  void membersOfOneProcessWriteDisjointInstancesConcurrentlyWhileScrapesRead() throws Exception {
-    // Two consume threads (members), each with its own instances, as partitions keep them apart;
+  void ingestThreadsWriteDisjointInstancesConcurrentlyWhileScrapesRead() throws Exception {
+    // Two ingest threads (lanes), each with its own instances, as partitions keep them apart;
     // both create series of the same metrics (the tables grow under the store's lock) and update
     // them without it; a third thread scrapes meanwhile.
     SeriesStore shared = new SeriesStore(1_000_000, 1_000_000, Duration.ofMinutes(5).toMillis(),
@@ -217,8 +217,8 @@ class SeriesStoreTest {
     java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
     java.util.List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     java.util.List<Thread> threads = new java.util.ArrayList<>();
-    for (int member = 0; member < 2; member++) {
-      int m = member;
+    for (int lane = 0; lane < 2; lane++) {
+      int m = lane;
       threads.add(new Thread(() -> {
         try {
           start.await();
