@@ -75,7 +75,6 @@ public final class LogThroughputHarness {
   static final String BARE_CLIENT_ID = "bench-bare";
   private static final Duration DELIVERY_TIMEOUT = Duration.ofMinutes(5);
   static final int MAX_WARMUP_PAIRS = 12;
-  static final double STEADY_JIT_SHARE = 0.05;
 
   private LogThroughputHarness() {}
 
@@ -273,28 +272,22 @@ public final class LogThroughputHarness {
   }
 
   /**
-   * Alternates warm-up runs of both contenders until the JIT compiler is done with them: until a pair
-   * of runs spent less than {@link #STEADY_JIT_SHARE} of its wall time compiling (at most
-   * {@link #MAX_WARMUP_PAIRS} pairs). On two cores the C2 compiler threads took 1-2 s of CPU per
-   * 1 M-record run for the first 3-4 M records, CPU that the timed runs would otherwise share with the
-   * clients and the broker; a long-running service pays it once.
+   * Alternates warm-up runs of both contenders until the JIT compiler is done with them
+   * ({@link JitWarmUp}, at most {@link #MAX_WARMUP_PAIRS} pairs).
    */
   private static void warmUp(BenchBroker broker, String prefix, Workload workload, Options options, PrintStream out) {
-    java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     long records = options.warmupRecords();
-    for (int pair = 1; pair <= MAX_WARMUP_PAIRS; pair++) {
-      long jitBefore = jit.getTotalCompilationTime();
-      long start = System.nanoTime();
-      runSdk(broker, prefix + "warmup.sdk", workload, records, options, 0);
-      runBare(broker, prefix + "warmup.bare", workload, records, 0);
-      long wallMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      long jitMillis = jit.getTotalCompilationTime() - jitBefore;
-      out.printf(Locale.ROOT, "warm-up %d: %d records each, %d ms, JIT compiling %d ms%n", pair, records, wallMillis, jitMillis);
-      if (jitMillis < STEADY_JIT_SHARE * wallMillis) {
-        return;
-      }
+    out.printf(Locale.ROOT, "warm-up: %d records each per pair%n", records);
+    try {
+      JitWarmUp.untilSettled(MAX_WARMUP_PAIRS, () -> {
+        runSdk(broker, prefix + "warmup.sdk", workload, records, options, 0);
+        runBare(broker, prefix + "warmup.bare", workload, records, 0);
+      }, out);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("warm-up failed", e);
     }
-    out.printf(Locale.ROOT, "warm-up: the JIT was still compiling after %d pairs; the timed runs include it%n", MAX_WARMUP_PAIRS);
   }
 
   private static void createMissing(BenchBroker broker, Map<String, Integer> topics) {
@@ -577,51 +570,6 @@ public final class LogThroughputHarness {
 
     private static long processCpu() {
       return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-  }
-
-  /**
-   * With {@code -Dbench.threadCpu=true}: every thread of this process (GC and JIT threads included)
-   * from {@code /proc/self/task}, CPU per run grouped by thread name, to see where a run's process CPU
-   * went. Linux only.
-   */
-  static final class OsThreads {
-    static boolean enabled() {
-      return Boolean.getBoolean("bench.threadCpu");
-    }
-
-    /** CPU ticks by "tid name". */
-    static Map<String, Long> snapshot() {
-      Map<String, Long> ticks = new HashMap<>();
-      java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
-      if (tasks == null) {
-        return ticks;
-      }
-      for (java.io.File task : tasks) {
-        try {
-          String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
-          int close = stat.lastIndexOf(')');
-          String name = stat.substring(stat.indexOf('(') + 1, close);
-          String[] f = stat.substring(close + 2).split(" ");
-          ticks.put(task.getName() + " " + name, Long.parseLong(f[11]) + Long.parseLong(f[12]));
-        } catch (java.io.IOException | RuntimeException e) {
-          // The thread ended meanwhile.
-        }
-      }
-      return ticks;
-    }
-
-    static void print(Map<String, Long> before, Map<String, Long> after, long processNanos) {
-      Map<String, Long> byName = new java.util.TreeMap<>();
-      for (Map.Entry<String, Long> e : after.entrySet()) {
-        String name = e.getKey().substring(e.getKey().indexOf(' ') + 1).replaceAll("[0-9]+$", "#");
-        byName.merge(name, e.getValue() - before.getOrDefault(e.getKey(), 0L), Long::sum);
-      }
-      StringBuilder line = new StringBuilder("  thread CPU ms (process " + processNanos / 1_000_000 + "):");
-      byName.entrySet().stream().filter(e -> e.getValue() > 0)
-          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-          .forEach(e -> line.append(" [").append(e.getKey()).append("] ").append(e.getValue() * 10));
-      System.out.println(line);
     }
   }
 

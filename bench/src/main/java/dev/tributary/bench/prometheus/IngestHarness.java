@@ -1,5 +1,7 @@
 package dev.tributary.bench.prometheus;
 
+import dev.tributary.bench.JitWarmUp;
+import dev.tributary.bench.OsThreads;
 import dev.tributary.sidecar.SidecarConfig;
 import dev.tributary.sidecar.prometheus.PrometheusSidecar;
 import dev.tributary.sidecar.prometheus.PrometheusSidecarKeys;
@@ -39,7 +41,8 @@ import org.apache.kafka.tools.ConsumerPerformance;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.tributary.bench.prometheus.IngestHarness
- *      [--records N] [--instances I] [--rounds R] [--bootstrap HOST:PORT] [--quick]
+ *      [--records N] [--instances I] [--rounds R] [--warmup-rounds MAX] [--sidecar KEY=VALUE]...
+ *      [--jfr FILE] [--bootstrap HOST:PORT] [--quick]
  * </pre>
  *
  * <p>The harness starts a broker in a child JVM (testkit {@code KafkaBrokerProcess}), creates
@@ -60,21 +63,37 @@ import org.apache.kafka.tools.ConsumerPerformance;
  *       offsets: every record decoded and in the series store). Its {@code /metrics} is then read to
  *       check the records consumed, the series held and that nothing failed.</li>
  * </ul>
- * CPU per record is this process's CPU time over the run (the broker is in another process).
+ * CPU per record is this process's CPU time over the run (the broker is in another process), JIT
+ * milliseconds the compilers' time over the run; {@code -Dbench.threadCpu=true} prints every
+ * thread's CPU per run (GC and JIT threads included).
+ *
+ * <p>Before the timed rounds, untimed warm-up rounds of both contenders run until the JIT compiler
+ * has settled ({@link JitWarmUp}, at most {@code --warmup-rounds}, default
+ * {@value #DEFAULT_MAX_WARMUP_ROUNDS}; 0 measures cold): on two cores C2 compiled for seconds
+ * inside the first rounds, which a long-running sidecar pays once. Each warm-up round is printed,
+ * the first one is the cold figure. {@code --sidecar KEY=VALUE} passes sidecar configuration (e.g.
+ * {@code consumer.threads=1}); {@code --jfr FILE} records the timed rounds only (JFR's profile
+ * settings) into FILE.
  */
 public final class IngestHarness {
   static final String METRICS_TOPIC = "metrics.events";
   static final String HEALTH_TOPIC = "health.events";
   static final int METRICS_PER_INSTANCE = 20;
   static final int ROUTES = 5;
+  /** Untimed warm-up rounds at most, before the timed ones; 0 measures cold. */
+  static final int DEFAULT_MAX_WARMUP_ROUNDS = 8;
 
   private IngestHarness() {}
 
-  record Options(long records, int instances, int rounds, String bootstrap, boolean quick) {
+  record Options(long records, int instances, int rounds, int warmupRounds, String bootstrap, boolean quick,
+      Map<String, String> sidecarConfig, String jfr) {
     static Options parse(String... args) {
       long records = 1_500_000;
       int instances = 100;
       int rounds = 3;
+      int warmupRounds = DEFAULT_MAX_WARMUP_ROUNDS;
+      Map<String, String> sidecarConfig = new HashMap<>();
+      String jfr = null;
       String bootstrap = null;
       boolean quick = false;
       for (int i = 0; i < args.length; i++) {
@@ -82,24 +101,36 @@ public final class IngestHarness {
           case "--records" -> records = Long.parseLong(args[++i]);
           case "--instances" -> instances = Integer.parseInt(args[++i]);
           case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+          case "--warmup-rounds" -> warmupRounds = Integer.parseInt(args[++i]);
+          case "--jfr" -> jfr = args[++i];
+          case "--sidecar" -> {
+            String kv = args[++i];
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+              throw new IllegalArgumentException("--sidecar takes KEY=VALUE, got " + kv);
+            }
+            sidecarConfig.put(kv.substring(0, eq), kv.substring(eq + 1));
+          }
           case "--bootstrap" -> bootstrap = args[++i];
           case "--quick" -> {
             quick = true;
             records = 20_000;
             instances = 10;
             rounds = 1;
+            warmupRounds = 0;
           }
           default -> throw new IllegalArgumentException(
-              "unknown option " + args[i] + " (--records N, --instances I, --rounds R, --bootstrap HOST:PORT, --quick)");
+              "unknown option " + args[i] + " (--records N, --instances I, --rounds R, --warmup-rounds MAX, "
+                  + "--sidecar KEY=VALUE, --jfr FILE, --bootstrap HOST:PORT, --quick)");
         }
       }
-      return new Options(records, instances, rounds, bootstrap, quick);
+      return new Options(records, instances, rounds, warmupRounds, bootstrap, quick, Map.copyOf(sidecarConfig), jfr);
     }
   }
 
   /** One read of the whole topic. */
   record Run(int round, String mode, long records, double seconds, double recordsPerSecond, double fetchRecordsPerSecond,
-      double cpuMicrosPerRecord, String note) {}
+      double cpuMicrosPerRecord, long jitMillis, String note) {}
 
   record Report(long records, double bytesPerRecord, long series, List<Run> runs, double[] ratios, double medianRatio) {}
 
@@ -128,6 +159,20 @@ public final class IngestHarness {
       createTopics(bootstrap, metricsTopic, healthTopic);
       double bytesPerRecord = produce(bootstrap, metricsTopic, w, (int) steps, out);
 
+      if (o.warmupRounds() > 0) {
+        int[] warmup = {0};
+        JitWarmUp.untilSettled(o.warmupRounds(), () -> {
+          warmup[0]++;
+          consumerPerformance(-warmup[0], bootstrap, metricsTopic, records, out);
+          sidecar(-warmup[0], bootstrap, metricsTopic, healthTopic, records, w.series(), o.sidecarConfig(), out);
+        }, out);
+      }
+      jdk.jfr.Recording recording = null;
+      if (o.jfr() != null) {
+        recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+        recording.setDestination(java.nio.file.Path.of(o.jfr()));
+        recording.start();
+      }
       List<Run> runs = new ArrayList<>();
       double[] ratios = new double[o.rounds()];
       for (int round = 1; round <= o.rounds(); round++) {
@@ -135,14 +180,19 @@ public final class IngestHarness {
         Run sidecar;
         if (round % 2 == 1) {
           baseline = consumerPerformance(round, bootstrap, metricsTopic, records, out);
-          sidecar = sidecar(round, bootstrap, metricsTopic, healthTopic, records, w.series(), out);
+          sidecar = sidecar(round, bootstrap, metricsTopic, healthTopic, records, w.series(), o.sidecarConfig(), out);
         } else {
-          sidecar = sidecar(round, bootstrap, metricsTopic, healthTopic, records, w.series(), out);
+          sidecar = sidecar(round, bootstrap, metricsTopic, healthTopic, records, w.series(), o.sidecarConfig(), out);
           baseline = consumerPerformance(round, bootstrap, metricsTopic, records, out);
         }
         runs.add(baseline);
         runs.add(sidecar);
         ratios[round - 1] = sidecar.recordsPerSecond() / baseline.recordsPerSecond();
+      }
+      if (recording != null) {
+        recording.stop();
+        recording.close(); // writes the destination
+        out.println("JFR recording of the timed rounds: " + o.jfr());
       }
       double median = median(ratios);
       printTable(out, runs, ratios, median);
@@ -218,7 +268,7 @@ public final class IngestHarness {
 
   /** Kafka's ConsumerPerformance, in this JVM, its CSV line captured. */
   static Run consumerPerformance(int round, String bootstrap, String topic, long records, PrintStream out) {
-    String group = "bench-consumer-perf-" + round + "-" + Long.toHexString(System.nanoTime());
+    String group = "bench-consumer-perf-" + label(round).replace(' ', '-') + "-" + Long.toHexString(System.nanoTime());
     String[] args = {"--bootstrap-server", bootstrap, "--topic", topic, "--num-records", Long.toString(records),
         "--group", group, "--timeout", "60000", "--hide-header"};
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -226,6 +276,8 @@ public final class IngestHarness {
     Exit.setExitProcedure((code, message) -> {
       throw new IllegalStateException("ConsumerPerformance exited with " + code + ": " + message);
     });
+    Map<String, Long> threads0 = OsThreads.enabled() ? OsThreads.snapshot() : Map.of();
+    long jit0 = JitWarmUp.compileMillis();
     long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
     try {
@@ -237,6 +289,10 @@ public final class IngestHarness {
     }
     double wall = (System.nanoTime() - t0) / 1e9;
     long cpu = processCpuNanos() - cpu0;
+    long jit = JitWarmUp.compileMillis() - jit0;
+    if (OsThreads.enabled()) {
+      OsThreads.print(threads0, OsThreads.snapshot(), cpu);
+    }
     String output = captured.toString(StandardCharsets.UTF_8);
     String line = output.lines().filter(l -> l.split(",").length == 10).reduce((a, b) -> b)
         .orElseThrow(() -> new IllegalStateException("no result line from ConsumerPerformance: " + output));
@@ -248,23 +304,25 @@ public final class IngestHarness {
     double rate = Double.parseDouble(f[5]);
     double fetchRate = Double.parseDouble(f[9]);
     Run run = new Run(round, "ConsumerPerformance", consumed, consumed / rate, rate, fetchRate, cpu / 1e3 / consumed,
-        "rebalance " + f[6] + " ms, fetch " + f[7] + " ms, main() " + String.format(Locale.ROOT, "%.2f s", wall));
-    out.printf(Locale.ROOT, "round %d ConsumerPerformance: %,.0f records/s (fetch only %,.0f), %.2f CPU-µs/record; %s%n",
-        round, rate, fetchRate, run.cpuMicrosPerRecord(), run.note());
+        jit, "rebalance " + f[6] + " ms, fetch " + f[7] + " ms, main() " + String.format(Locale.ROOT, "%.2f s", wall));
+    out.printf(Locale.ROOT, "%s ConsumerPerformance: %,.0f records/s (fetch only %,.0f), %.2f CPU-µs/record, JIT %d ms; %s%n",
+        label(round), rate, fetchRate, run.cpuMicrosPerRecord(), jit, run.note());
     return run;
   }
 
   /** A real PrometheusSidecar with a fresh group, from start() to ready. */
   static Run sidecar(int round, String bootstrap, String metricsTopic, String healthTopic, long records, long series,
-      PrintStream out) throws Exception {
-    Map<String, String> config = new HashMap<>();
+      Map<String, String> extraConfig, PrintStream out) throws Exception {
+    Map<String, String> config = new HashMap<>(extraConfig);
     config.put("bootstrap.servers", bootstrap);
-    config.put("group.id", "bench-sidecar-" + round + "-" + Long.toHexString(System.nanoTime()));
+    config.put("group.id", "bench-sidecar-" + label(round).replace(' ', '-') + "-" + Long.toHexString(System.nanoTime()));
     config.put("http.port", "0");
     config.put("metrics.topic", metricsTopic);
     config.put("health.topic", healthTopic);
     config.put("staleness.timeout", "2h");
     PrometheusSidecar sidecar = PrometheusSidecar.create(SidecarConfig.of(PrometheusSidecarKeys.all(), config));
+    Map<String, Long> threads0 = OsThreads.enabled() ? OsThreads.snapshot() : Map.of();
+    long jit0 = JitWarmUp.compileMillis();
     long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
     long deadline = t0 + TimeUnit.MINUTES.toNanos(10);
@@ -279,6 +337,10 @@ public final class IngestHarness {
       }
       long elapsed = System.nanoTime() - t0;
       long cpu = processCpuNanos() - cpu0;
+      long jit = JitWarmUp.compileMillis() - jit0;
+      if (OsThreads.enabled()) {
+        OsThreads.print(threads0, OsThreads.snapshot(), cpu);
+      }
       metrics = scrape(sidecar.baseUrl());
       double consumed = sum(metrics, "tributary_sidecar_records_consumed_total{topic=\"" + metricsTopic + "\"");
       double held = sum(metrics, "tributary_prometheus_series ");
@@ -290,14 +352,19 @@ public final class IngestHarness {
             records, held, series, failed, ignored));
       }
       double rate = records / (elapsed / 1e9);
-      Run run = new Run(round, "sidecar", records, elapsed / 1e9, rate, Double.NaN, cpu / 1e3 / records,
+      Run run = new Run(round, "sidecar", records, elapsed / 1e9, rate, Double.NaN, cpu / 1e3 / records, jit,
           String.format(Locale.ROOT, "%,.0f series held, 0 failed", held));
-      out.printf(Locale.ROOT, "round %d sidecar: %,.0f records/s (%.2f s start to ready), %.2f CPU-µs/record; %s%n", round,
-          rate, run.seconds(), run.cpuMicrosPerRecord(), run.note());
+      out.printf(Locale.ROOT, "%s sidecar: %,.0f records/s (%.2f s start to ready), %.2f CPU-µs/record, JIT %d ms; %s%n",
+          label(round), rate, run.seconds(), run.cpuMicrosPerRecord(), jit, run.note());
       return run;
     } finally {
       sidecar.close();
     }
+  }
+
+  /** Timed rounds count from 1; warm-up rounds are passed as -1, -2, ... */
+  private static String label(int round) {
+    return round > 0 ? "round " + round : "warm-up " + -round;
   }
 
   private static String scrape(String baseUrl) throws Exception {
@@ -329,14 +396,16 @@ public final class IngestHarness {
 
   private static void printTable(PrintStream out, List<Run> runs, double[] ratios, double median) {
     out.println();
-    out.println("| round | ConsumerPerformance records/s (fetch only) | sidecar records/s | sidecar/ConsumerPerformance | CPU-µs/record (CP / sidecar) |");
-    out.println("|---|---:|---:|---:|---:|");
+    out.println("| round | ConsumerPerformance records/s (fetch only) | sidecar records/s | sidecar/ConsumerPerformance "
+        + "| CPU-µs/record (CP / sidecar) | JIT ms (CP / sidecar) |");
+    out.println("|---|---:|---:|---:|---:|---:|");
     for (int i = 0; i < ratios.length; i++) {
       Run cp = runs.get(2 * i);
       Run sc = runs.get(2 * i + 1);
-      out.printf(Locale.ROOT, "| %d%s | %,.0f (%,.0f) | %,.0f | %.2f | %.2f / %.2f |%n", i + 1,
+      out.printf(Locale.ROOT, "| %d%s | %,.0f (%,.0f) | %,.0f | %.2f | %.2f / %.2f | %d / %d |%n", i + 1,
           i % 2 == 0 ? " (CP first)" : " (sidecar first)", cp.recordsPerSecond(), cp.fetchRecordsPerSecond(),
-          sc.recordsPerSecond(), ratios[i], cp.cpuMicrosPerRecord(), sc.cpuMicrosPerRecord());
+          sc.recordsPerSecond(), ratios[i], cp.cpuMicrosPerRecord(), sc.cpuMicrosPerRecord(), cp.jitMillis(),
+          sc.jitMillis());
     }
     out.printf(Locale.ROOT, "median sidecar/ConsumerPerformance: %.2f (target ≥ 0.50: %s)%n", median,
         median >= 0.5 ? "met" : "missed");
