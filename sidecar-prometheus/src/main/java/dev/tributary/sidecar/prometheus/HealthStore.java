@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *       current status, 0 for the other two (one series per status, so alerts need no regex).</li>
  * </ul>
  * An instance is forgotten after its DOWN plus the grace period, or after the staleness timeout
- * without heartbeats. Writers (the consume threads) take its lock; any number of readers.
+ * without heartbeats. One writer (the consume thread), any number of readers.
  */
 final class HealthStore {
   static final String UP = "tributary_up";
@@ -53,7 +53,7 @@ final class HealthStore {
    * @return {@code true} if taken, {@code false} if a redelivery (same timestamp) or stale
    * @throws SampleRejected if older than the heartbeat held
    */
-  synchronized boolean update(HealthEnvelope h, int partition) throws SampleRejected {
+  boolean update(HealthEnvelope h, int partition) throws SampleRejected {
     if (clock.millis() - h.timestamp() > stalenessMillis) {
       return false;
     }
@@ -72,7 +72,7 @@ final class HealthStore {
   }
 
   /** Forgets instances that said DOWN longer than the grace ago or went silent for the staleness timeout. */
-  synchronized int expire() {
+  int expire() {
     long now = clock.millis();
     int before = instances.size();
     instances.values().removeIf(hb -> (hb.status == Status.DOWN && now - hb.timestamp >= downGraceMillis)
@@ -81,7 +81,7 @@ final class HealthStore {
   }
 
   /** Forgets the instances of revoked partitions. */
-  synchronized void dropPartitions(Set<Integer> partitions) {
+  void dropPartitions(Set<Integer> partitions) {
     instances.values().removeIf(hb -> partitions.contains(hb.partition));
   }
 

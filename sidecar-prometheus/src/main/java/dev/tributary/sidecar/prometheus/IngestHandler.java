@@ -12,14 +12,7 @@ import dev.tributary.wire.HealthEnvelope;
 import dev.tributary.wire.MetricEnvelope;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -34,16 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Decodes {@code metrics.events} and {@code health.events} records into the stores; dead-letters
  * what it cannot use; counts sequence gaps; runs expiry; drops and rebuilds state on rebalance.
- * Called on the consume thread only.
- *
- * <p>A batch is decoded and stored by {@code ingest.threads} lanes, a partition's records by one
- * lane: the consume thread is lane 0, the others run on the given executor, and {@link #handle}
- * returns when all are done, so the offsets it returns are all in the store, as with one thread.
- * Partitions go to the least loaded lane, largest first. Only the consume thread touches the
- * sequence trackers map and the dead-letter writer: a lane gets its partitions' trackers handed in
- * and collects what it refused, written to the DLQ after the lanes are done. A series belongs to one
- * instance, an instance to one partition, so no two lanes write the same series
- * ({@link SeriesStore} relies on it).
+ * Runs on the consume thread only.
  *
  * <p>On assignment, partitions are rewound to "now minus the staleness timeout": every sample that
  * could still be exposed is read again, so a sidecar that takes over partitions (or restarts) serves
@@ -55,9 +39,7 @@ final class IngestHandler implements RecordHandler {
   private static final Duration DLQ_ACK_TIMEOUT = Duration.ofSeconds(5);
   private static final long EXPIRY_INTERVAL_MILLIS = 1000;
 
-  private final Lane[] lanes;
-  private final ExecutorService executor; // runs lanes 1..n-1; null with one lane
-  private final List<Future<?>> running = new ArrayList<>();
+  private final EnvelopeCodec.Decoder decoder = EnvelopeCodec.create().newDecoder();
   private final String metricsTopic;
   private final String healthTopic;
   private final SeriesStore store;
@@ -73,24 +55,6 @@ final class IngestHandler implements RecordHandler {
 
   IngestHandler(String metricsTopic, String healthTopic, SeriesStore store, HealthStore health, DeadLetterWriter dlq,
       SidecarMetrics metrics, StoreMetrics storeMetrics, Clock clock, Duration staleness) {
-    this(metricsTopic, healthTopic, store, health, dlq, metrics, storeMetrics, clock, staleness, 1, null);
-  }
-
-  /**
-   * @param lanes threads decoding and storing a batch, the calling (consume) thread included
-   * @param executor runs lanes 1 and up ({@code lanes - 1} threads); not shut down here
-   */
-  IngestHandler(String metricsTopic, String healthTopic, SeriesStore store, HealthStore health, DeadLetterWriter dlq,
-      SidecarMetrics metrics, StoreMetrics storeMetrics, Clock clock, Duration staleness, int lanes,
-      ExecutorService executor) {
-    if (lanes < 1 || (lanes > 1) != (executor != null)) {
-      throw new IllegalArgumentException("lanes must be positive, with an executor when more than one");
-    }
-    this.lanes = new Lane[lanes];
-    for (int i = 0; i < lanes; i++) {
-      this.lanes[i] = new Lane();
-    }
-    this.executor = executor;
     this.metricsTopic = metricsTopic;
     this.healthTopic = healthTopic;
     this.store = store;
@@ -114,73 +78,25 @@ final class IngestHandler implements RecordHandler {
     };
   }
 
-  /** A record a lane refused: dead-lettered by the consume thread. */
-  private record Refused(ConsumerRecord<byte[], byte[]> record, String reason, String message) {}
-
-  /** One thread's share of a batch: its partitions (with their trackers), its own decoder. */
-  private final class Lane implements Callable<Void> {
-    final EnvelopeCodec.Decoder decoder = EnvelopeCodec.create().newDecoder();
-    final List<List<ConsumerRecord<byte[], byte[]>>> partitions = new ArrayList<>();
-    final List<SequenceTracker> trackers = new ArrayList<>();
-    final List<Refused> refused = new ArrayList<>();
-    long records;
-    long now;
-
-    @Override
-    public Void call() {
-      for (int i = 0; i < partitions.size(); i++) {
-        List<ConsumerRecord<byte[], byte[]>> list = partitions.get(i);
-        boolean metricsPartition = list.get(0).topic().equals(metricsTopic);
-        SequenceTracker tracker = trackers.get(i);
-        for (ConsumerRecord<byte[], byte[]> record : list) {
-          try {
-            ingest(decoder, record, metricsPartition, tracker, now);
-          } catch (EnvelopeException e) {
-            refused.add(new Refused(record, e.reason().code(), e.getMessage()));
-          } catch (SampleRejected e) {
-            refused.add(new Refused(record, e.reason(), e.getMessage()));
-          }
-        }
-      }
-      return null;
-    }
-
-    void clear() {
-      partitions.clear();
-      trackers.clear();
-      records = 0;
-    }
-  }
-
   @Override
-  public Map<TopicPartition, OffsetAndMetadata> handle(ConsumerRecords<byte[], byte[]> records, ConsumerControl control)
-      throws Exception {
-    long now = clock.millis();
-    for (Lane lane : lanes) {
-      lane.refused.clear(); // left over from a batch that failed: it is processed again
-    }
-    int used = Math.min(lanes.length, records.partitions().size());
-    if (used > 0) {
-      deal(records, used, now);
-      try {
-        for (int i = 1; i < used; i++) {
-          running.add(executor.submit(lanes[i]));
-        }
-        lanes[0].call();
-      } finally {
-        awaitLanes(); // also when lane 0 threw: a retried batch must not overlap this one
-        for (int i = 0; i < used; i++) {
-          lanes[i].clear();
-        }
-      }
-    }
+  public Map<TopicPartition, OffsetAndMetadata> handle(ConsumerRecords<byte[], byte[]> records, ConsumerControl control) {
     boolean deadLettered = false;
-    for (Lane lane : lanes) {
-      for (Refused r : lane.refused) {
-        reject(r.record(), r.reason(), r.message());
-        deadLettered = true;
+    long now = clock.millis();
+    for (TopicPartition tp : records.partitions()) {
+      boolean metricsPartition = tp.topic().equals(metricsTopic);
+      SequenceTracker tracker = sequences.computeIfAbsent(tp,
+          t -> SequenceTracker.builder().idleTimeout(Duration.ofMillis(stalenessMillis)).listener(sequenceListener).build());
+      for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+        try {
+          ingest(record, metricsPartition, tracker, now);
+        } catch (EnvelopeException e) {
+          reject(record, e.reason().code(), e.getMessage());
+          deadLettered = true;
+        } catch (SampleRejected e) {
+          reject(record, e.reason(), e.getMessage());
+          deadLettered = true;
+        }
       }
-      lane.refused.clear();
     }
     if (deadLettered) {
       dlq.awaitPending(DLQ_ACK_TIMEOUT);
@@ -192,57 +108,8 @@ final class IngestHandler implements RecordHandler {
     return RecordHandler.processedThrough(records);
   }
 
-  /** Each partition of the batch to the lane with the fewest records so far, largest partition first. */
-  private void deal(ConsumerRecords<byte[], byte[]> records, int used, long now) {
-    List<TopicPartition> order = new ArrayList<>(records.partitions());
-    if (used > 1) {
-      order.sort(Comparator.comparingInt((TopicPartition tp) -> records.records(tp).size()).reversed());
-    }
-    for (TopicPartition tp : order) {
-      Lane lane = lanes[0];
-      for (int i = 1; i < used; i++) {
-        if (lanes[i].records < lane.records) {
-          lane = lanes[i];
-        }
-      }
-      List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
-      lane.partitions.add(list);
-      lane.trackers.add(sequences.computeIfAbsent(tp,
-          t -> SequenceTracker.builder().idleTimeout(Duration.ofMillis(stalenessMillis)).listener(sequenceListener).build()));
-      lane.records += list.size();
-      lane.now = now;
-    }
-  }
-
-  private void awaitLanes() throws Exception {
-    Throwable failure = null;
-    boolean interrupted = false;
-    for (Future<?> f : running) {
-      while (true) {
-        try {
-          f.get();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true; // the lane finishes its partitions either way; wait for it
-        } catch (ExecutionException e) {
-          failure = failure == null ? e.getCause() : failure;
-          break;
-        }
-      }
-    }
-    running.clear();
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    if (failure instanceof Exception e) {
-      throw e;
-    } else if (failure instanceof Error e) {
-      throw e;
-    }
-  }
-
-  private void ingest(EnvelopeCodec.Decoder decoder, ConsumerRecord<byte[], byte[]> record, boolean metricsRecord,
-      SequenceTracker tracker, long now) throws EnvelopeException, SampleRejected {
+  private void ingest(ConsumerRecord<byte[], byte[]> record, boolean metricsRecord, SequenceTracker tracker, long now)
+      throws EnvelopeException, SampleRejected {
     Envelope envelope = decoder.decode(record.value());
     if (metricsRecord && !(envelope instanceof MetricEnvelope) || !metricsRecord && !(envelope instanceof HealthEnvelope)) {
       throw new SampleRejected(SampleRejected.UNEXPECTED_TYPE, "a " + envelope.type().wireName() + " envelope on " + record.topic());

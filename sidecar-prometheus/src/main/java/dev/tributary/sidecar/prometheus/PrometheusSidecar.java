@@ -2,7 +2,6 @@ package dev.tributary.sidecar.prometheus;
 
 import static dev.tributary.sidecar.prometheus.PrometheusSidecarKeys.DOWN_GRACE;
 import static dev.tributary.sidecar.prometheus.PrometheusSidecarKeys.HEALTH_TOPIC;
-import static dev.tributary.sidecar.prometheus.PrometheusSidecarKeys.INGEST_THREADS;
 import static dev.tributary.sidecar.prometheus.PrometheusSidecarKeys.MAX_SERIES;
 import static dev.tributary.sidecar.prometheus.PrometheusSidecarKeys.MAX_SERIES_PER_METRIC;
 import static dev.tributary.sidecar.prometheus.PrometheusSidecarKeys.METRICS_TOPIC;
@@ -19,14 +18,8 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
 import java.util.Objects;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +33,6 @@ import org.slf4j.LoggerFactory;
  * the same member, which then owns an instance's series <em>and</em> its heartbeats. Scaled out,
  * members serve disjoint instances; Prometheus scrapes all of them.
  *
- * <p>Within a member, {@code ingest.threads} threads decode and store each polled batch, a
- * partition per thread ({@link IngestHandler}); the consume thread is one of them.
- *
  * <pre>{@code
  * try (PrometheusSidecar sidecar = PrometheusSidecar.create(SidecarConfig.load(PrometheusSidecarKeys.all(), System.getenv()))
  *     .start()) {
@@ -53,11 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class PrometheusSidecar implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PrometheusSidecar.class);
 
-  /** {@code max.poll.records} with more than one ingest thread, unless configured (Kafka's default: 500). */
-  static final int MAX_POLL_RECORDS_WITH_LANES = 10_000;
-  /** {@code max.partition.fetch.bytes} with more than one ingest thread, unless configured (Kafka's default: 1 MiB). */
-  static final int MAX_PARTITION_FETCH_BYTES_WITH_LANES = 256 * 1024;
-
   private final SidecarConfig config;
   private final Clock clock;
   private final SidecarMetrics metrics = SidecarMetrics.create();
@@ -67,7 +52,6 @@ public final class PrometheusSidecar implements AutoCloseable {
   private ConsumeLoop loop;
   private HttpEndpoints http;
   private IngestHandler handler;
-  private ExecutorService ingestExecutor;
 
   private PrometheusSidecar(SidecarConfig config, Clock clock) {
     this.config = Objects.requireNonNull(config, "config");
@@ -100,31 +84,14 @@ public final class PrometheusSidecar implements AutoCloseable {
     String bootstrap = config.get(SidecarConfig.BOOTSTRAP_SERVERS);
     StoreMetrics storeMetrics = new StoreMetrics(metrics.registry(), store, health);
     dlq = DeadLetterWriter.create(bootstrap, config.kafkaProperties(), metrics);
-    int lanes = PrometheusSidecarKeys.ingestThreads(config.get(INGEST_THREADS));
-    if (lanes > 1) {
-      AtomicInteger n = new AtomicInteger();
-      ingestExecutor = Executors.newFixedThreadPool(lanes - 1, r -> {
-        Thread t = new Thread(r, "tributary-prometheus-ingest-" + n.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
-    }
     handler = new IngestHandler(config.get(METRICS_TOPIC), config.get(HEALTH_TOPIC), store, health, dlq, metrics,
-        storeMetrics, clock, config.get(STALENESS_TIMEOUT), lanes, ingestExecutor);
-    // A poll drains one partition's fetched data before the next; only a batch that holds several
-    // partitions gives the lanes work in parallel, so with lanes a poll may take more records.
-    Map<String, Object> kafka = new HashMap<>();
-    if (lanes > 1) {
-      kafka.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS_WITH_LANES);
-      kafka.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, MAX_PARTITION_FETCH_BYTES_WITH_LANES);
-    }
-    kafka.putAll(config.kafkaProperties());
+        storeMetrics, clock, config.get(STALENESS_TIMEOUT));
     loop = ConsumeLoop.builder()
         .bootstrapServers(bootstrap)
         .groupId(config.get(SidecarConfig.GROUP_ID))
         .topics(List.of(config.get(METRICS_TOPIC), config.get(HEALTH_TOPIC)))
         .partitionAssignor(RangeAssignor.class.getName())
-        .kafkaProperties(kafka)
+        .kafkaProperties(config.kafkaProperties())
         .handler(handler)
         .deadLetters(dlq)
         .metrics(metrics)
@@ -141,8 +108,8 @@ public final class PrometheusSidecar implements AutoCloseable {
         .selfMetrics(metrics)
         .start();
     loop.start();
-    LOG.info("serving {}/metrics; consuming {} and {} as group {}, {} ingest thread(s); {}", http.baseUrl(),
-        config.get(METRICS_TOPIC), config.get(HEALTH_TOPIC), config.get(SidecarConfig.GROUP_ID), lanes, config);
+    LOG.info("serving {}/metrics; consuming {} and {} as group {}; {}", http.baseUrl(), config.get(METRICS_TOPIC),
+        config.get(HEALTH_TOPIC), config.get(SidecarConfig.GROUP_ID), config);
     return this;
   }
 
@@ -182,9 +149,6 @@ public final class PrometheusSidecar implements AutoCloseable {
   public synchronized void close() {
     if (loop != null) {
       loop.close();
-    }
-    if (ingestExecutor != null) {
-      ingestExecutor.shutdown(); // idle once the loop stopped: handle() waits for its lanes
     }
     if (dlq != null) {
       dlq.close();

@@ -35,20 +35,7 @@ public final class PrometheusSidecarKeys {
   public static final ConfigKey<Integer> MISSED_HEARTBEATS =
       ConfigKey.integer("missed.heartbeats", 3, 1, 1000, "heartbeat intervals missed before tributary_up is 0");
 
-  /**
-   * Threads that decode and store a polled batch, one partition each at a time (the consume thread
-   * is one of them); 0 = one per available processor. At most as many are busy as a batch has
-   * partitions.
-   */
-  public static final ConfigKey<Integer> INGEST_THREADS = ConfigKey.integer("ingest.threads", 0, 0, 64,
-      "threads decoding and storing a batch, by partition (the consume thread included); 0 = one per available processor");
-
   private PrometheusSidecarKeys() {}
-
-  /** The ingest threads {@code configured} stands for ({@link #INGEST_THREADS}: 0 = available processors). */
-  static int ingestThreads(int configured) {
-    return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
-  }
 
   /** Every key the sidecar understands: the common ones with this sidecar's defaults, plus its own. */
   public static List<ConfigKey<?>> all() {
@@ -63,7 +50,7 @@ public final class PrometheusSidecarKeys {
       }
     }
     keys.addAll(List.of(METRICS_TOPIC, HEALTH_TOPIC, MAX_SERIES, MAX_SERIES_PER_METRIC, STALENESS_TIMEOUT, DOWN_GRACE,
-        MISSED_HEARTBEATS, INGEST_THREADS));
+        MISSED_HEARTBEATS));
     return keys;
   }
 }

@@ -41,14 +41,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Each sample is stored as the immutable client_java data point it will be written as, built
  * once at ingest, so a scrape only groups existing objects.
  *
- * <p>Threading: several writers (the ingest threads, {@link IngestHandler}'s lanes) and any number
- * of readers ({@link #snapshots()} on HTTP threads). Families are in a concurrent map, each
+ * <p>Threading: one writer (the consume thread: {@link #ingest}, the expiry and drop methods) and
+ * any number of readers ({@link #snapshots()} on HTTP threads): families in a concurrent map, each
  * family's series in a {@link SeriesTable} whose series publish their newest immutable data point
- * through a volatile field. Whatever changes a table (a new series, expiry, dropping partitions,
- * DOWN marks) takes this store's lock, so a table has one writer at a time. The common case, a
- * newer sample of a held series, takes no lock: a series belongs to one instance, an instance's
- * records to one partition, and a batch's partition to one lane, so only one thread at a time
- * writes the series' sample (expiry and drops, under the lock, only read its timestamp and remove it).
+ * through a volatile field.
  */
 final class SeriesStore {
   /** Metric names the sidecar writes itself; user metrics may not use them. */
@@ -229,15 +225,11 @@ final class SeriesStore {
   private final Clock clock;
   private final ConcurrentHashMap<String, Family> families = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, DownMark> down = new ConcurrentHashMap<>();
-  private volatile int size; // written under the lock
-  // Per writer thread: the probe for lookups and the exposed names already validated, per kind.
-  private final ThreadLocal<WriterState> writers = ThreadLocal.withInitial(WriterState::new);
-
-  private static final class WriterState {
-    final SeriesKey probe = SeriesKey.probe();
-    @SuppressWarnings("unchecked")
-    final HashMap<String, String>[] exposedNames = new HashMap[MetricKind.values().length];
-  }
+  private volatile int size; // written by the single writer only
+  // Writer-only state: the probe for lookups and the exposed names already validated, per kind.
+  private final SeriesKey probe = SeriesKey.probe();
+  @SuppressWarnings("unchecked")
+  private final HashMap<String, String>[] exposedNames = new HashMap[MetricKind.values().length];
 
   SeriesStore(int maxSeries, int maxSeriesPerMetric, long stalenessMillis, long downGraceMillis, Clock clock) {
     this.maxSeries = maxSeries;
@@ -270,10 +262,9 @@ final class SeriesStore {
    * when a series is new (a key equal to a held one has the same, already valid, labels).
    */
   Outcome ingest(MetricEnvelope e, int partition, long now) throws SampleRejected {
-    WriterState writer = writers.get();
-    String name = exposedName(e.name(), e.kind(), writer.exposedNames);
+    String name = exposedName(e.name(), e.kind(), exposedNames);
     Family family = families.get(name);
-    SeriesKey key = writer.probe.fill(e);
+    SeriesKey key = probe.fill(e);
     Series held = family == null ? null : family.series.get(key);
     Labels labels = held == null ? labels(e) : held.labels;
     if (now - e.timestamp() > stalenessMillis) {
@@ -297,53 +288,33 @@ final class SeriesStore {
       if (e.timestamp() == held.timestamp) {
         return Outcome.DUPLICATE;
       }
+    } else {
+      if (size >= maxSeries) {
+        return Outcome.REFUSED_MAX_SERIES;
+      }
+      if (family != null && family.series.size() >= maxSeriesPerMetric) {
+        return Outcome.REFUSED_MAX_SERIES_PER_METRIC;
+      }
     }
     DataPointSnapshot point = point(e, labels);
-    if (held != null) {
-      return update(held, e, point, partition);
-    }
-    return add(name, key, labels, point, e, partition);
-  }
-
-  /** A new series (and maybe family): under the lock, as every change of a table. */
-  private synchronized Outcome add(String name, SeriesKey key, Labels labels, DataPointSnapshot point, MetricEnvelope e,
-      int partition) throws SampleRejected {
-    Family family = families.get(name);
-    if (family != null) {
-      if (family.kind != e.kind()) { // another writer created the family meanwhile
-        throw new SampleRejected(SampleRejected.TYPE_CONFLICT, "metric " + name + " is a " + family.kind.wireName()
-            + ", this sample is a " + e.kind().wireName());
-      }
-      Series held = family.series.get(key);
-      if (held != null) { // another lane added it: an instance in two partitions (partitions were added to the topic)
-        return e.timestamp() > held.timestamp ? update(held, e, point, partition) : Outcome.DUPLICATE;
-      }
-    }
-    if (size >= maxSeries) {
-      return Outcome.REFUSED_MAX_SERIES;
-    }
-    if (family != null && family.series.size() >= maxSeriesPerMetric) {
-      return Outcome.REFUSED_MAX_SERIES_PER_METRIC;
-    }
     if (family == null) {
       String help = e.help() == null || e.help().isBlank() ? NO_HELP : e.help();
       family = new Family(name, e.kind(), help, unit(name, e.unit()));
       families.put(name, family);
     }
-    family.series.add(new Series(key, labels, e.source().instanceKey(), point, e.timestamp(), partition));
-    size++;
-    return Outcome.ACCEPTED;
-  }
-
-  private static Outcome update(Series held, MetricEnvelope e, DataPointSnapshot point, int partition) {
-    held.timestamp = e.timestamp();
-    held.partition = partition;
-    held.point = point; // last: a scrape reads only the point
+    if (held != null) {
+      held.timestamp = e.timestamp();
+      held.partition = partition;
+      held.point = point; // last: a scrape reads only the point
+    } else {
+      family.series.add(new Series(key, labels, e.source().instanceKey(), point, e.timestamp(), partition));
+      size++;
+    }
     return Outcome.ACCEPTED;
   }
 
   /** An instance said DOWN at {@code timestamp}: its older samples go after the grace period. */
-  synchronized void markDown(String instanceKey, long timestamp, int partition) {
+  void markDown(String instanceKey, long timestamp, int partition) {
     DownMark mark = down.get(instanceKey);
     if (mark == null || mark.timestamp < timestamp) {
       down.put(instanceKey, new DownMark(timestamp, partition));
@@ -351,7 +322,7 @@ final class SeriesStore {
   }
 
   /** An instance is up again (a heartbeat newer than its DOWN): keep its series. */
-  synchronized void markUp(String instanceKey, long timestamp) {
+  void markUp(String instanceKey, long timestamp) {
     DownMark mark = down.get(instanceKey);
     if (mark != null && mark.timestamp < timestamp) {
       down.remove(instanceKey);
@@ -364,7 +335,7 @@ final class SeriesStore {
    *
    * @return removed series: [0] stale, [1] down
    */
-  synchronized long[] expire() {
+  long[] expire() {
     long now = clock.millis();
     long stale = 0;
     long gone = 0;
@@ -388,7 +359,7 @@ final class SeriesStore {
   }
 
   /** Forgets the series of revoked partitions. @return series removed */
-  synchronized long dropPartitions(Set<Integer> partitions) {
+  long dropPartitions(Set<Integer> partitions) {
     long dropped = 0;
     for (Iterator<Family> fit = families.values().iterator(); fit.hasNext(); ) {
       Family family = fit.next();

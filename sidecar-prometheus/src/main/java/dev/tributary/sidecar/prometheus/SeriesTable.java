@@ -15,9 +15,8 @@ import java.util.function.Predicate;
  * object) and its parts array; a newer sample is written into the series found, without a second
  * lookup or a new map entry.
  *
- * <p>Threading: one writer at a time (under the store's lock: {@link #add}, {@link #removeIf}) and
- * any number of readers ({@link #get}, {@link #forEach}, {@link #size()}). A {@link #get} racing
- * with an {@link #add} may miss the series being added; the store then looks again under its lock. Slots are written with release and read
+ * <p>Threading: one writer (the consume thread: {@link #get}, {@link #add}, {@link #removeIf}) and
+ * any number of readers ({@link #forEach}, {@link #size()}). Slots are written with release and read
  * by readers with acquire semantics, so a reader sees fully built series; a removed slot becomes a
  * tombstone, never moves another series, so a reader iterating while the writer removes sees every
  * remaining series once. Growing (or purging tombstones) builds a new array and publishes it; a
@@ -38,13 +37,13 @@ final class SeriesTable<S extends SeriesStore.SeriesKey> {
     return size;
   }
 
-  /** The held series equal to {@code probe}, or {@code null}. Any thread. */
+  /** The held series equal to {@code probe}, or {@code null}. Writer only. */
   @SuppressWarnings("unchecked")
   S get(SeriesStore.SeriesKey probe) {
     Object[] t = slots;
     int mask = t.length - 1;
     for (int i = probe.hashCode() & mask; ; i = (i + 1) & mask) {
-      Object o = SLOT.getAcquire(t, i);
+      Object o = t[i];
       if (o == null) {
         return null;
       }

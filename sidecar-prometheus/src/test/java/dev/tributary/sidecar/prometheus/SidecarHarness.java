@@ -29,9 +29,6 @@ final class SidecarHarness {
     c.put("metrics.topic", prefix + ".metrics.events");
     c.put("health.topic", prefix + ".health.events");
     c.put("shutdown.timeout", "5s");
-    // Two ingest threads whatever the machine: the sidecar tests cover the lanes (dead letters,
-    // sequence gaps, rebalances with a batch split over threads) also on a one-core runner.
-    c.put("ingest.threads", "2");
     return c;
   }
 
