@@ -50,8 +50,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *      [--quick]
  * </pre>
  *
- * <p>Defaults: 1,000,000 records a run, 3 rounds, a log envelope padded to at least 250 bytes, an
- * SDK log buffer that holds a whole run (a smaller {@code --buffer} paces the sender instead), and
+ * <p>Defaults: 1,000,000 records a run, 3 rounds, a log envelope padded to at least 250 bytes, the
+ * SDK's default log buffer ({@value dev.tributary.TributaryBuilder#DEFAULT_LOGS_BUFFER_CAPACITY}
+ * records; the sending loop waits while less than a quarter of it is free, as the bare producer's
+ * {@code send} waits for buffer memory; {@code --buffer 0}: a buffer that holds the whole run, no
+ * pacing, and the GC then copies up to a million queued records), and
  * a broker the harness starts in a child JVM ({@code --in-jvm-broker}: in this JVM;
  * {@code --bootstrap}: one that is already running). {@code --quick}: 20,000 records, one round.
  *
@@ -85,7 +88,7 @@ public final class LogThroughputHarness {
       long records = 1_000_000;
       int recordBytes = 250;
       int rounds = 3;
-      int buffer = 0;
+      int buffer = dev.tributary.TributaryBuilder.DEFAULT_LOGS_BUFFER_CAPACITY;
       String bootstrap = null;
       boolean quick = false;
       boolean inJvmBroker = false;
@@ -119,7 +122,7 @@ public final class LogThroughputHarness {
       return args[i];
     }
 
-    /** The SDK's log buffer: the given capacity, or all the records of a run (nothing can be dropped). */
+    /** The SDK's log buffer: the given capacity, or (0) all the records of a run (nothing can be dropped). */
     int bufferCapacity() {
       return buffer > 0 ? buffer : (int) Math.min(Integer.MAX_VALUE - 8, records + 16);
     }

@@ -33,7 +33,8 @@ class LogThroughputHarnessTest {
     LogThroughputHarness.Options quick = LogThroughputHarness.Options.parse("--quick");
     assertThat(quick.records()).isEqualTo(20_000);
     assertThat(quick.rounds()).isEqualTo(1);
-    assertThat(quick.bufferCapacity()).isGreaterThan(20_000);
+    assertThat(quick.bufferCapacity()).isEqualTo(dev.tributary.TributaryBuilder.DEFAULT_LOGS_BUFFER_CAPACITY);
+    assertThat(LogThroughputHarness.Options.parse("--quick", "--buffer", "0").bufferCapacity()).isGreaterThan(20_000);
     org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
         .isThrownBy(() -> LogThroughputHarness.Options.parse("--recods", "5"))
         .withMessageContaining("--recods");
