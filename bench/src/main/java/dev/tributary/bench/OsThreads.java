@@ -37,17 +37,32 @@ public final class OsThreads {
     return ticks;
   }
 
-  /** Prints CPU ms per thread name (numbers at the end folded into #) between two snapshots. */
-  public static void print(Map<String, Long> before, Map<String, Long> after, long processNanos) {
+  /** CPU milliseconds between two snapshots by thread name, numbers at the end folded into # ("GC Thread#"). */
+  public static Map<String, Long> millisByName(Map<String, Long> before, Map<String, Long> after) {
     Map<String, Long> byName = new java.util.TreeMap<>();
     for (Map.Entry<String, Long> e : after.entrySet()) {
       String name = e.getKey().substring(e.getKey().indexOf(' ') + 1).replaceAll("[0-9]+$", "#");
-      byName.merge(name, e.getValue() - before.getOrDefault(e.getKey(), 0L), Long::sum);
+      byName.merge(name, (e.getValue() - before.getOrDefault(e.getKey(), 0L)) * 10, Long::sum);
     }
+    return byName;
+  }
+
+  /** HotSpot's JIT compiler threads ("C1 CompilerThre#", "C2 CompilerThre#"; the kernel keeps 15 characters). */
+  public static boolean isJit(String name) {
+    return name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler");
+  }
+
+  /** HotSpot's GC threads (G1's workers, refinement, marking and service threads) and the VM thread, which runs the collections' safepoints. */
+  public static boolean isGc(String name) {
+    return name.startsWith("GC Thread") || name.startsWith("G1 ") || name.equals("VM Thread");
+  }
+
+  /** Prints CPU ms per thread name (numbers at the end folded into #) between two snapshots. */
+  public static void print(Map<String, Long> before, Map<String, Long> after, long processNanos) {
     StringBuilder line = new StringBuilder("  thread CPU ms (process " + processNanos / 1_000_000 + "):");
-    byName.entrySet().stream().filter(e -> e.getValue() > 0)
+    millisByName(before, after).entrySet().stream().filter(e -> e.getValue() > 0)
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .forEach(e -> line.append(" [").append(e.getKey()).append("] ").append(e.getValue() * 10));
+        .forEach(e -> line.append(" [").append(e.getKey()).append("] ").append(e.getValue()));
     System.out.println(line);
   }
 }

@@ -9,6 +9,7 @@ import dev.tributary.LogLevel;
 import dev.tributary.StreamKind;
 import dev.tributary.Tributary;
 import dev.tributary.logback.TributaryAppender;
+import dev.tributary.bench.JitWarmUp;
 import dev.tributary.testkit.FreePorts;
 import dev.tributary.testkit.KafkaBrokerProcess;
 import java.io.File;
@@ -20,6 +21,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
@@ -38,6 +40,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *     dev.tributary.bench.logback.AppenderBenchmark
  * </pre>
  *
+ * The throughput section runs each contender once cold (reported as such), then warm-up rounds of all
+ * of them until the JIT compiler has settled (a round spent under 5% of its wall time compiling; at
+ * most {@code bench.warmupRounds}, 8), then the timed rounds; each run reports the milliseconds the JIT
+ * spent compiling during it, and the CPU split by thread separates GC and JIT threads.
  * {@code -Dbench.sections=throughput,down,startup,latency} picks sections; with
  * {@code -Dbench.callEvents=true} and a JFR recording, every broker-down call over 20 µs is a
  * {@link LoggingCall} event. Prints markdown for docs/benchmarks.md. Absolute numbers drift;
@@ -54,6 +60,13 @@ public final class AppenderBenchmark {
   private static final int STARTUP_RECORDS = 1_000;
   private static final int PACED_RATE = 20_000;
   private static final int PACED_CALLS = 100_000;
+  /** Warm-up rounds of all contenders at most, until one spent under 5% of its time compiling ({@link JitWarmUp}). */
+  private static final int WARMUP_ROUNDS = Integer.getInteger("bench.warmupRounds", 8);
+  /**
+   * {@code -Dbench.jfr=<file>}: a JFR recording of the timed throughput rounds only (not the cold run nor the warm-up);
+   * run with {@code -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints} for exact lines.
+   */
+  private static final String JFR_FILE = System.getProperty("bench.jfr");
   private static final Duration DELIVERY_LIMIT = Duration.ofMinutes(3);
   /** {@code -Dbench.callEvents=true}: each broker-down call over 20 µs is a JFR event, to line up with GC and safepoints. */
   private static final boolean CALL_EVENTS = Boolean.getBoolean("bench.callEvents");
@@ -102,6 +115,10 @@ public final class AppenderBenchmark {
     double groupMicrosPerRecord(String group) {
       return cpuByGroup.getOrDefault(group, 0L) / 1e3 / Math.max(1, delivered);
     }
+
+    long jitMillis() {
+      return cpuByGroup.getOrDefault(ThreadCpu.JIT_MILLIS, 0L) / 1_000_000;
+    }
   }
 
   private interface Contender {
@@ -118,18 +135,46 @@ public final class AppenderBenchmark {
     if (only != null) {
       contenders.keySet().removeIf(name -> !name.contains(only) && !name.startsWith("bare"));
     }
+    // Cold: the first run of each, as a service's first minutes see it (the JIT compiles during it).
+    Map<String, Run> cold = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, Contender> c : contenders.entrySet()) {
+      cold.put(c.getKey(), c.getValue().run(newTopic()));
+      progress("cold", c.getKey(), cold.get(c.getKey()));
+    }
+    JitWarmUp.untilSettled(WARMUP_ROUNDS, () -> {
+      for (Map.Entry<String, Contender> c : contenders.entrySet()) {
+        progress("warm-up", c.getKey(), c.getValue().run(newTopic()));
+      }
+    }, System.out);
+    jdk.jfr.Recording recording = JFR_FILE == null ? null : startRecording();
     Map<String, List<Run>> runs = new HashMap<>();
-    for (int round = 0; round <= ROUNDS; round++) {
+    for (int round = 1; round <= ROUNDS; round++) {
       for (Map.Entry<String, Contender> c : contenders.entrySet()) {
         Run r = c.getValue().run(newTopic());
-        if (round > 0) { // round 0 warms the JIT up
-          runs.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(r);
-        }
-        System.err.printf("round %d %-35s %,10.0f records/s  %6.2f µs CPU/record  delivered %d  by thread %s ns%n", round,
-            c.getKey(), r.recordsPerSecond, r.cpuMicrosPerRecord, r.delivered, r.cpuByGroup);
+        runs.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(r);
+        progress("round " + round, c.getKey(), r);
       }
     }
-    System.out.println("### Delivered records/s and client CPU per record (broker up, median of " + ROUNDS + " rounds)\n");
+    if (recording != null) {
+      recording.dump(java.nio.file.Path.of(JFR_FILE));
+      recording.close();
+    }
+    System.out.println();
+    System.out.println("### Per round (cold: the first run of each; then warm-up until the JIT settled; rounds 1-" + ROUNDS
+        + " timed)\n");
+    System.out.println("| round | contender | records/s | × bare (same round) | client CPU µs/record | JIT compiling ms |");
+    System.out.println("|---|---|---:|---:|---:|---:|");
+    for (int round = 0; round <= ROUNDS; round++) {
+      int i = round - 1;
+      Map<String, Run> of = new java.util.LinkedHashMap<>();
+      contenders.keySet().forEach(name -> of.put(name, i < 0 ? cold.get(name) : runs.get(name).get(i)));
+      double bareRate = of.get("bare KafkaProducer").recordsPerSecond;
+      String label = round == 0 ? "cold" : String.valueOf(round);
+      of.forEach((name, r) -> System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %.2f | %.2f | %d |%n", label, name, r.recordsPerSecond, r.recordsPerSecond / bareRate,
+          r.cpuMicrosPerRecord, r.jitMillis()));
+    }
+    System.out.println();
+    System.out.println("### Delivered records/s and client CPU per record (broker up, median of " + ROUNDS + " warm rounds)\n");
     System.out.println("| contender | records/s | × bare producer | client CPU µs/record | × peer | broker bytes/record "
         + "| delivered |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|");
@@ -143,17 +188,33 @@ public final class AppenderBenchmark {
           cpu / peerCpu, median(runs.get(name), Run::bytesPerRecord), minDelivered, RECORDS);
     }
     System.out.println();
-    System.out.println("Client CPU µs/record by thread (medians; the consumer counting end offsets is in other Java):\n");
-    System.out.println("| contender | caller thread | Tributary I/O thread | Kafka network threads | other Java | GC, JIT, ended |");
-    System.out.println("|---|---:|---:|---:|---:|---:|");
+    System.out.println("Client CPU µs/record by thread (medians of the warm rounds; the consumer counting end offsets is in "
+        + "other Java; GC with the VM thread and JIT from /proc, 10 ms ticks):\n");
+    System.out.println("| contender | caller thread | Tributary I/O thread | Kafka network threads | other Java | GC | JIT "
+        + "| ended, other JVM | JIT compiling ms |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (String name : contenders.keySet()) {
       StringBuilder row = new StringBuilder("| " + name + " |");
-      for (String g : new String[] {ThreadCpu.CALLER, ThreadCpu.IO, ThreadCpu.NETWORK, ThreadCpu.OTHER, ThreadCpu.JVM}) {
-        row.append(String.format(" %.2f |", median(runs.get(name), r -> r.groupMicrosPerRecord(g))));
+      for (String g : ThreadCpu.GROUPS) {
+        row.append(String.format(Locale.ROOT, " %.2f |", median(runs.get(name), r -> r.groupMicrosPerRecord(g))));
       }
+      row.append(String.format(Locale.ROOT, " %.0f |", median(runs.get(name), Run::jitMillis)));
       System.out.println(row);
     }
     System.out.println();
+  }
+
+  /** The JDK's "profile" settings; started after the warm-up so that the recording holds the timed rounds only. */
+  private static jdk.jfr.Recording startRecording() throws Exception {
+    jdk.jfr.Recording r = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+    r.setName("timed rounds");
+    r.start();
+    return r;
+  }
+
+  private static void progress(String round, String contender, Run r) {
+    System.err.printf(Locale.ROOT, "%s %-40s %,10.0f records/s  %6.2f µs CPU/record  delivered %d  JIT %d ms  by thread %s ns%n",
+        round, contender, r.recordsPerSecond, r.cpuMicrosPerRecord, r.delivered, r.jitMillis(), r.cpuByGroup);
   }
 
   /** Sends RECORDS into {@code topic}, which holds {@code already} records, and waits until they are all there. */

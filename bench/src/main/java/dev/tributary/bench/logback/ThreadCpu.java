@@ -1,5 +1,7 @@
 package dev.tributary.bench.logback;
 
+import dev.tributary.bench.JitWarmUp;
+import dev.tributary.bench.OsThreads;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -9,26 +11,35 @@ import java.util.Map;
 
 /**
  * CPU time by thread group between two snapshots: the logging (calling) thread, Tributary's I/O
- * thread, Kafka's producer network threads, other Java threads, and the rest of the process (GC,
- * JIT, threads that ended in between), which is the process total minus the Java threads seen.
+ * thread, Kafka's producer network threads, other Java threads, the GC threads (with the VM thread),
+ * the JIT compiler threads (those two from {@code /proc/self/task}, 10 ms ticks), and the rest of the
+ * process (threads that ended in between, other JVM threads), which is the process total minus all
+ * of these. {@link #JIT_MILLIS} is the JIT's own count of the milliseconds it spent compiling.
  */
 final class ThreadCpu {
   static final String CALLER = "caller";
   static final String IO = "tributary-io";
   static final String NETWORK = "kafka-network";
   static final String OTHER = "other Java";
-  static final String JVM = "GC, JIT, ended";
+  static final String GC = "GC";
+  static final String JIT = "JIT";
+  static final String REST = "ended, other JVM";
+  /** Not CPU: compilation milliseconds (CompilationMXBean), in nanoseconds like the groups. */
+  static final String JIT_MILLIS = "JIT compiling";
+  static final String[] GROUPS = {CALLER, IO, NETWORK, OTHER, GC, JIT, REST};
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private final long callerId = Thread.currentThread().getId();
   private final long process0 = processCpuNanos();
+  private final long jit0 = JitWarmUp.compileMillis();
   private final Map<Long, Long> before = perThread();
+  private final Map<String, Long> osBefore = OsThreads.snapshot();
 
   /** CPU nanoseconds by group since construction. */
   Map<String, Long> since() {
     long process = processCpuNanos() - process0;
     Map<String, Long> groups = new LinkedHashMap<>();
-    for (String g : new String[] {CALLER, IO, NETWORK, OTHER, JVM}) {
+    for (String g : GROUPS) {
       groups.put(g, 0L);
     }
     long seen = 0;
@@ -44,7 +55,16 @@ final class ThreadCpu {
       seen += delta;
       groups.merge(group(info), delta, Long::sum);
     }
-    groups.put(JVM, Math.max(0, process - seen));
+    for (Map.Entry<String, Long> e : OsThreads.millisByName(osBefore, OsThreads.snapshot()).entrySet()) {
+      String g = OsThreads.isJit(e.getKey()) ? JIT : OsThreads.isGc(e.getKey()) ? GC : null;
+      if (g != null) {
+        long nanos = e.getValue() * 1_000_000;
+        seen += nanos;
+        groups.merge(g, nanos, Long::sum);
+      }
+    }
+    groups.put(REST, Math.max(0, process - seen));
+    groups.put(JIT_MILLIS, (JitWarmUp.compileMillis() - jit0) * 1_000_000);
     return groups;
   }
 
