@@ -88,27 +88,24 @@ final class LogEntryMapper {
     if (mdc == null || mdc.isEmpty()) {
       return;
     }
-    String traceId = null;
-    String spanId = null;
-    for (Map.Entry<String, String> e : mdc.entrySet()) {
-      String key = e.getKey();
-      String value = e.getValue();
-      if (key == null || value == null) {
-        continue;
-      }
-      if (key.equals(correlationKey)) {
-        b.correlationId(value);
-      } else if (key.equals(traceKey)) {
-        traceId = value;
-      } else if (key.equals(spanKey)) {
-        spanId = value;
-      } else if (!key.equals(TRACE_FLAGS_MDC_KEY)) {
+    String correlationId = correlationKey == null ? null : mdc.get(correlationKey);
+    if (correlationId != null) {
+      b.correlationId(correlationId);
+    }
+    // A key configured for two roles takes the first: correlation, then trace, then span.
+    String traceId = traceKey == null || traceKey.equals(correlationKey) ? null : mdc.get(traceKey);
+    if (traceId != null) {
+      boolean spanShared = spanKey == null || spanKey.equals(correlationKey) || spanKey.equals(traceKey);
+      b.trace(traceId, spanShared ? null : mdc.get(spanKey));
+    }
+    // forEach, not entrySet(): Logback's MDC map is an unmodifiable view, whose entry-set iterator
+    // wraps every entry in a new object.
+    mdc.forEach((key, value) -> {
+      if (key != null && value != null && !key.equals(correlationKey) && !key.equals(traceKey) && !key.equals(spanKey)
+          && !key.equals(TRACE_FLAGS_MDC_KEY)) {
         b.label(labelName(key), value);
       }
-    }
-    if (traceId != null) {
-      b.trace(traceId, spanId);
-    }
+    });
   }
 
   static String labelName(String key) {
@@ -145,6 +142,11 @@ final class LogEntryMapper {
 
   private static void markers(LogEntry.Builder b, List<Marker> markers) {
     if (markers == null || markers.isEmpty()) {
+      return;
+    }
+    if (markers.size() == 1 && markers.get(0) != null && !markers.get(0).hasReferences()) {
+      // The usual case, one plain marker: no list of names to de-duplicate.
+      b.tag(markers.get(0).getName());
       return;
     }
     List<String> names = new ArrayList<>(markers.size());
