@@ -63,7 +63,8 @@ public final class AppenderBenchmark {
   /** Warm-up rounds of all contenders at most, until one spent under 5% of its time compiling ({@link JitWarmUp}). */
   private static final int WARMUP_ROUNDS = Integer.getInteger("bench.warmupRounds", 8);
   /**
-   * {@code -Dbench.jfr=<file>}: a JFR recording of the timed throughput rounds only (not the cold run nor the warm-up);
+   * {@code -Dbench.jfr=<file>}: a JFR recording of the timed throughput rounds only (not the cold run nor the warm-up;
+   * JFR itself starts before the cold run, see {@link #throughput});
    * run with {@code -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints} for exact lines.
    */
   private static final String JFR_FILE = System.getProperty("bench.jfr");
@@ -135,6 +136,10 @@ public final class AppenderBenchmark {
     if (only != null) {
       contenders.keySet().removeIf(name -> !name.contains(only) && !name.startsWith("bare"));
     }
+    // Started before the cold run: JFR's first start retransforms classes, which throws compiled code
+    // away ("Jvmti state change invalidated dependencies"); a recording started only after the
+    // warm-up made the timed rounds recompile everything.
+    jdk.jfr.Recording warmUpRecording = JFR_FILE == null ? null : startRecording("warm-up");
     // Cold: the first run of each, as a service's first minutes see it (the JIT compiles during it).
     Map<String, Run> cold = new java.util.LinkedHashMap<>();
     for (Map.Entry<String, Contender> c : contenders.entrySet()) {
@@ -146,7 +151,10 @@ public final class AppenderBenchmark {
         progress("warm-up", c.getKey(), c.getValue().run(newTopic()));
       }
     }, System.out);
-    jdk.jfr.Recording recording = JFR_FILE == null ? null : startRecording();
+    jdk.jfr.Recording recording = JFR_FILE == null ? null : startRecording("timed rounds");
+    if (warmUpRecording != null) {
+      warmUpRecording.close();
+    }
     Map<String, List<Run>> runs = new HashMap<>();
     for (int round = 1; round <= ROUNDS; round++) {
       for (Map.Entry<String, Contender> c : contenders.entrySet()) {
@@ -204,10 +212,10 @@ public final class AppenderBenchmark {
     System.out.println();
   }
 
-  /** The JDK's "profile" settings; started after the warm-up so that the recording holds the timed rounds only. */
-  private static jdk.jfr.Recording startRecording() throws Exception {
+  /** A recording with the JDK's "profile" settings. */
+  private static jdk.jfr.Recording startRecording(String name) throws Exception {
     jdk.jfr.Recording r = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
-    r.setName("timed rounds");
+    r.setName(name);
     r.start();
     return r;
   }
