@@ -8,7 +8,8 @@ import io.prometheus.metrics.model.snapshots.Unit;
 
 /**
  * The Elasticsearch sidecar's own instruments, next to the common {@code tributary_sidecar_*} ones
- * (consumed, dead-lettered by reason, lag, ...) in the same registry. Thread-safe.
+ * (consumed, dead-lettered by reason, lag, ...) in the same registry; counters whose label values
+ * are a fixed set are exposed at 0 from the start. Thread-safe.
  */
 final class ElasticsearchMetrics {
   private final Counter indexed;
@@ -44,6 +45,16 @@ final class ElasticsearchMetrics {
     templateInstalls = Counter.builder().name("tributary_elasticsearch_template_installs")
         .help("Template installation attempts by outcome (ok, failed)").labelNames("outcome").register(registry);
     up.set(1);
+    // The fixed label values exist at 0 from the start, so an alert on increase(..) sees the first one.
+    for (String kind : new String[] {"logs", "events"}) {
+      indexed.initLabelValues(kind);
+    }
+    for (String outcome : new String[] {"ok", "partial", "failed"}) {
+      bulkRequests.initLabelValues(outcome);
+    }
+    for (String outcome : new String[] {"ok", "failed"}) {
+      templateInstalls.initLabelValues(outcome);
+    }
   }
 
   void indexed(String kind, int count) {

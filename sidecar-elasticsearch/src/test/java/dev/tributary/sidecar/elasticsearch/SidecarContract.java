@@ -214,6 +214,9 @@ abstract class SidecarContract {
       String metrics = get(sidecar.endpoint() + "/metrics");
       assertThat(metrics).contains("tributary_elasticsearch_documents_indexed_total{kind=\"logs\"} 40.0");
       assertThat(metrics).contains("tributary_elasticsearch_documents_indexed_total{kind=\"events\"} 10.0");
+      // Outcomes that did not happen are there at 0, for alerts on increase(..).
+      assertThat(metrics).contains("tributary_elasticsearch_bulk_requests_total{outcome=\"failed\"} 0.0",
+          "tributary_elasticsearch_template_installs_total{outcome=\"failed\"} 0.0");
       assertThat(get(sidecar.endpoint() + "/ready")).isEqualTo("ready\n");
     }
   }

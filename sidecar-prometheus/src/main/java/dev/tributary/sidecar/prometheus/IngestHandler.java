@@ -119,11 +119,11 @@ final class IngestHandler implements RecordHandler {
     if (envelope instanceof MetricEnvelope m) {
       switch (store.ingest(m, record.partition(), now)) {
         case ACCEPTED -> { }
-        case DUPLICATE -> storeMetrics.ignored.labelValues("duplicate").inc();
-        case STALE -> storeMetrics.ignored.labelValues("stale").inc();
-        case AFTER_DOWN -> storeMetrics.ignored.labelValues("after_down").inc();
-        case REFUSED_MAX_SERIES -> storeMetrics.refused.labelValues("max_series").inc();
-        case REFUSED_MAX_SERIES_PER_METRIC -> storeMetrics.refused.labelValues("max_series_per_metric").inc();
+        case DUPLICATE -> storeMetrics.ignoredDuplicate.inc();
+        case STALE -> storeMetrics.ignoredStale.inc();
+        case AFTER_DOWN -> storeMetrics.ignoredAfterDown.inc();
+        case REFUSED_MAX_SERIES -> storeMetrics.refusedMaxSeries.inc();
+        case REFUSED_MAX_SERIES_PER_METRIC -> storeMetrics.refusedMaxSeriesPerMetric.inc();
       }
     } else {
       HealthEnvelope h = (HealthEnvelope) envelope;
@@ -134,7 +134,7 @@ final class IngestHandler implements RecordHandler {
           store.markUp(h.source().instanceKey(), h.timestamp());
         }
       } else {
-        storeMetrics.ignored.labelValues("duplicate").inc();
+        storeMetrics.ignoredDuplicate.inc();
       }
     }
   }
@@ -147,10 +147,10 @@ final class IngestHandler implements RecordHandler {
   private void expire(long now) {
     long[] removed = store.expire();
     if (removed[0] > 0) {
-      storeMetrics.evicted.labelValues("stale").inc(removed[0]);
+      storeMetrics.evictedStale.inc(removed[0]);
     }
     if (removed[1] > 0) {
-      storeMetrics.evicted.labelValues("down").inc(removed[1]);
+      storeMetrics.evictedDown.inc(removed[1]);
     }
     health.expire();
     sequences.values().forEach(s -> s.evictIdle(now));
@@ -181,7 +181,7 @@ final class IngestHandler implements RecordHandler {
     long dropped = store.dropPartitions(metricsPartitions);
     health.dropPartitions(healthPartitions);
     if (dropped > 0) {
-      storeMetrics.evicted.labelValues("revoked").inc(dropped);
+      storeMetrics.evictedRevoked.inc(dropped);
     }
     LOG.info("dropped {} series of revoked partitions {}", dropped, partitions);
   }

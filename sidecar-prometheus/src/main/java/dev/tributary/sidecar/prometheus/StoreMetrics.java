@@ -1,14 +1,24 @@
 package dev.tributary.sidecar.prometheus;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-/** The Prometheus sidecar's own self-metrics, next to the common ones of {@code SidecarMetrics}. */
+/**
+ * The Prometheus sidecar's own self-metrics, next to the common ones of {@code SidecarMetrics}.
+ * Every reason is bound once, so each series is exposed at 0 from the start (an alert on
+ * {@code increase(..)} then sees the first one) and counting takes no label lookup.
+ */
 final class StoreMetrics {
-  final Counter evicted;
-  final Counter refused;
-  final Counter ignored;
+  final CounterDataPoint evictedStale;
+  final CounterDataPoint evictedDown;
+  final CounterDataPoint evictedRevoked;
+  final CounterDataPoint refusedMaxSeries;
+  final CounterDataPoint refusedMaxSeriesPerMetric;
+  final CounterDataPoint ignoredDuplicate;
+  final CounterDataPoint ignoredStale;
+  final CounterDataPoint ignoredAfterDown;
 
   StoreMetrics(PrometheusRegistry registry, SeriesStore store, HealthStore health) {
     GaugeWithCallback.builder().name("tributary_prometheus_series")
@@ -17,13 +27,21 @@ final class StoreMetrics {
     GaugeWithCallback.builder().name("tributary_prometheus_instances")
         .help("Instances with a heartbeat held")
         .callback(cb -> cb.call(health.size())).register(registry);
-    evicted = Counter.builder().name("tributary_prometheus_series_evicted")
+    Counter evicted = Counter.builder().name("tributary_prometheus_series_evicted")
         .help("Series removed: stale (no sample for the staleness timeout), down (instance said DOWN), revoked (partition moved)")
         .labelNames("reason").register(registry);
-    refused = Counter.builder().name("tributary_prometheus_series_refused")
+    Counter refused = Counter.builder().name("tributary_prometheus_series_refused")
         .help("New series refused because a cap was reached").labelNames("reason").register(registry);
-    ignored = Counter.builder().name("tributary_prometheus_samples_ignored")
+    Counter ignored = Counter.builder().name("tributary_prometheus_samples_ignored")
         .help("Samples not applied: duplicate (same timestamp), stale (older than the staleness timeout), after_down")
         .labelNames("reason").register(registry);
+    evictedStale = evicted.labelValues("stale");
+    evictedDown = evicted.labelValues("down");
+    evictedRevoked = evicted.labelValues("revoked");
+    refusedMaxSeries = refused.labelValues("max_series");
+    refusedMaxSeriesPerMetric = refused.labelValues("max_series_per_metric");
+    ignoredDuplicate = ignored.labelValues("duplicate");
+    ignoredStale = ignored.labelValues("stale");
+    ignoredAfterDown = ignored.labelValues("after_down");
   }
 }

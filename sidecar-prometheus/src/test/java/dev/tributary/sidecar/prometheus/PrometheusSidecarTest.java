@@ -42,6 +42,16 @@ class PrometheusSidecarTest {
       await().atMost(Duration.ofSeconds(30)).until(sidecar::isReady);
       assertThat(SidecarHarness.status(sidecar.baseUrl(), "/health")).isEqualTo(200);
       assertThat(SidecarHarness.status(sidecar.baseUrl(), "/ready")).isEqualTo(200);
+      // Before anything happened, every reason of the sidecar's own counters is there at 0.
+      assertThat(scrape(sidecar.baseUrl(), null)).contains(
+          "tributary_prometheus_series_evicted_total{reason=\"stale\"} 0.0\n",
+          "tributary_prometheus_series_evicted_total{reason=\"down\"} 0.0\n",
+          "tributary_prometheus_series_evicted_total{reason=\"revoked\"} 0.0\n",
+          "tributary_prometheus_series_refused_total{reason=\"max_series\"} 0.0\n",
+          "tributary_prometheus_series_refused_total{reason=\"max_series_per_metric\"} 0.0\n",
+          "tributary_prometheus_samples_ignored_total{reason=\"duplicate\"} 0.0\n",
+          "tributary_prometheus_samples_ignored_total{reason=\"stale\"} 0.0\n",
+          "tributary_prometheus_samples_ignored_total{reason=\"after_down\"} 0.0\n");
 
       Tributary app = SidecarHarness.client(KAFKA.broker(), "sdk", "pay-1");
       try {
@@ -136,7 +146,9 @@ class PrometheusSidecarTest {
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scrape(sidecar.baseUrl(), null))
           .doesNotContain("instance=\"silent\"")
           .contains("orders_total{instance=\"alive\",service=\"shop\"} 4.0\n")
-          .contains("tributary_prometheus_series_evicted_total{reason=\"stale\"} 1.0\n"));
+          .contains("tributary_prometheus_series_evicted_total{reason=\"stale\"} 1.0\n")
+          .contains("tributary_prometheus_series_evicted_total{reason=\"down\"} 1.0\n")
+          .contains("tributary_prometheus_series_evicted_total{reason=\"revoked\"} 0.0\n"));
     }
   }
 
