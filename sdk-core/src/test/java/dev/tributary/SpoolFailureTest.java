@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A spool directory that cannot be used, or a full spool: one clear ERROR in the SDK's log naming the
- * directory, the fallback policy, counted, and {@code sendEvent} never throws.
+ * directory, the fallback policy, counted, and {@code sendEvent} and {@code sendLog} never throw.
  */
 class SpoolFailureTest {
   @RegisterExtension
@@ -245,6 +245,91 @@ class SpoolFailureTest {
     } finally {
       client.close();
     }
+  }
+
+  @Test
+  void aFullLogsSpoolDropsTheOldestByDefaultCountedAndTheNewestArrive() throws Exception {
+    int port = FreePorts.find();
+    Path spool = dir.resolve("logs-spool");
+    Tributary client = logsBuilder("127.0.0.1:" + port, spool).build(); // logs.spool.overflow: drop-oldest (default)
+    int logs = 2_000;
+    for (int i = 0; i < logs; i++) {
+      assertThat(client.sendLog(LogLevel.INFO, "line " + i + " " + "p".repeat(100))).isTrue();
+    }
+    awaitStats(client, s -> s.spool(StreamKind.LOGS).spooled() == logs);
+    TributaryStats offline = client.stats();
+    TributaryStats.SpoolStats full = offline.spool(StreamKind.LOGS);
+    assertThat(full.dropped()).as("the oldest were dropped to make room").isPositive();
+    assertThat(full.pending()).isEqualTo(logs - full.dropped());
+    assertThat(full.bytes()).isLessThanOrEqualTo(64 * 1024);
+    assertThat(offline.stream(StreamKind.LOGS).dropped()).isEqualTo(full.dropped());
+    assertThat(errors(m -> m.contains("is full"))).hasSize(1).first()
+        .satisfies(e -> assertThat(e.getFormattedMessage()).contains(spool.toAbsolutePath().toString())
+            .contains("logs.spool.overflow=drop-oldest").contains("the oldest log records are dropped"));
+
+    try (KafkaBroker broker = KafkaBroker.builder().port(port).start()) {
+      DeliveryReport report = client.flush(Duration.ofSeconds(60));
+      assertThat(report.isComplete()).as(report.toString()).isTrue();
+      List<ConsumerRecord<String, String>> records = broker.reader().drain("logs.events", Duration.ofSeconds(1));
+      SequenceTracker.Counts counts = Envelopes.track(records).counts("spooler", "logs");
+      assertThat(counts.received() - counts.duplicates()).as("every record kept arrives").isEqualTo(logs - full.dropped());
+      assertThat(counts.gaps()).as("the dropped oldest are the gaps").isEqualTo(full.dropped());
+      assertThat(records).anyMatch(r -> Envelopes.seq(Envelopes.parse(r)) == logs);
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void aFullLogsSpoolWithRejectTellsTheCallerThroughTheReturnValue() throws Exception {
+    int port = FreePorts.find();
+    Tributary client = logsBuilder("127.0.0.1:" + port, dir.resolve("logs-spool"))
+        .logsSpoolOverflow(SpoolOverflow.REJECT).logsBufferCapacity(100).build();
+    int accepted = 0;
+    int refused = 0;
+    int afterFull = 0;
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    // Send until the spool is full and the buffer has refused a good while since.
+    while (afterFull < 500) {
+      if (client.sendLog(LogLevel.INFO, "line " + (accepted + refused) + " " + "p".repeat(100))) {
+        accepted++;
+      } else {
+        refused++;
+        if (!errors(m -> m.contains("is full")).isEmpty()) {
+          afterFull++;
+        }
+      }
+      if ((accepted + refused) % 50 == 0) {
+        Thread.sleep(1); // let the I/O thread move the buffer into the spool
+      }
+      assertThat(System.nanoTime() - deadline).as("the spool fills").isNegative();
+    }
+    TributaryStats offline = client.stats();
+    assertThat(offline.stream(StreamKind.LOGS).accepted()).isEqualTo(accepted);
+    assertThat(offline.stream(StreamKind.LOGS).dropped()).as("refused at the call, counted").isEqualTo(refused);
+    assertThat(offline.spool(StreamKind.LOGS).dropped()).as("the spool itself drops nothing").isZero();
+    assertThat(errors(m -> m.contains("is full"))).hasSize(1).first()
+        .satisfies(e -> assertThat(e.getFormattedMessage()).contains("logs.spool.overflow=reject")
+            .contains("sendLog returns false"));
+
+    try (KafkaBroker broker = KafkaBroker.builder().port(port).start()) {
+      DeliveryReport report = client.flush(Duration.ofSeconds(60));
+      assertThat(report.isComplete()).as(report.toString()).isTrue();
+      assertThat(client.sendLog(LogLevel.INFO, "after the outage")).isTrue();
+      assertThat(client.flush(Duration.ofSeconds(30)).isComplete()).isTrue();
+      List<ConsumerRecord<String, String>> records = broker.reader().drain("logs.events", Duration.ofSeconds(1));
+      SequenceTracker.Counts counts = Envelopes.track(records).counts("spooler", "logs");
+      assertThat(counts.received() - counts.duplicates()).as("every accepted record arrives").isEqualTo(accepted + 1);
+      assertThat(counts.gaps()).as("the refused ones are the gaps").isEqualTo(refused);
+    } finally {
+      client.close();
+    }
+  }
+
+  /** Logs spilled to {@code spool} (at most 64 KiB), no rate limit. */
+  private static TributaryBuilder logsBuilder(String bootstrap, Path spool) {
+    return builder(bootstrap).logsOverflow(OverflowPolicy.SPILL).logsSpoolDir(spool).logsSpoolMaxBytes(64 * 1024)
+        .logsRateLimit(0);
   }
 
   private List<ILoggingEvent> infos(Predicate<String> message) {
