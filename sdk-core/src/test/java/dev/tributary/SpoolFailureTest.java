@@ -207,25 +207,10 @@ class SpoolFailureTest {
     int port = FreePorts.find();
     Tributary client = builder("127.0.0.1:" + port).eventsSpoolDir(dir.resolve("spool"))
         .eventsSpoolMaxBytes(64 * 1024).eventsSpoolOverflow(SpoolOverflow.REJECT).eventsBufferCapacity(100).build();
-    int accepted = 0;
-    int refused = 0;
-    int afterFull = 0;
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    // Send until the spool is full and the buffer has refused a good while since.
-    while (afterFull < 500) {
-      if (client.sendEvent("rejecting", "thing.happened", "e-" + (accepted % 7), Map.of("pad", "p".repeat(100)))) {
-        accepted++;
-      } else {
-        refused++;
-        if (!errors(m -> m.contains("is full")).isEmpty()) {
-          afterFull++;
-        }
-      }
-      if ((accepted + refused) % 100 == 0) {
-        Thread.sleep(1); // let the I/O thread move the buffer into the spool
-      }
-      assertThat(System.nanoTime() - deadline).as("the spool fills").isNegative();
-    }
+    int[] outcome = sendUntilFullAndRefusing(
+        i -> client.sendEvent("rejecting", "thing.happened", "e-" + (i % 7), Map.of("pad", "p".repeat(100))));
+    int accepted = outcome[0];
+    int refused = outcome[1];
     TributaryStats offline = client.stats();
     assertThat(offline.stream(StreamKind.EVENTS).accepted()).isEqualTo(accepted);
     assertThat(offline.stream(StreamKind.EVENTS).dropped()).as("refused at the call, counted").isEqualTo(refused);
@@ -285,25 +270,9 @@ class SpoolFailureTest {
     int port = FreePorts.find();
     Tributary client = logsBuilder("127.0.0.1:" + port, dir.resolve("logs-spool"))
         .logsSpoolOverflow(SpoolOverflow.REJECT).logsBufferCapacity(100).build();
-    int accepted = 0;
-    int refused = 0;
-    int afterFull = 0;
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    // Send until the spool is full and the buffer has refused a good while since.
-    while (afterFull < 500) {
-      if (client.sendLog(LogLevel.INFO, "line " + (accepted + refused) + " " + "p".repeat(100))) {
-        accepted++;
-      } else {
-        refused++;
-        if (!errors(m -> m.contains("is full")).isEmpty()) {
-          afterFull++;
-        }
-      }
-      if ((accepted + refused) % 50 == 0) {
-        Thread.sleep(1); // let the I/O thread move the buffer into the spool
-      }
-      assertThat(System.nanoTime() - deadline).as("the spool fills").isNegative();
-    }
+    int[] outcome = sendUntilFullAndRefusing(i -> client.sendLog(LogLevel.INFO, "line " + i + " " + "p".repeat(100)));
+    int accepted = outcome[0];
+    int refused = outcome[1];
     TributaryStats offline = client.stats();
     assertThat(offline.stream(StreamKind.LOGS).accepted()).isEqualTo(accepted);
     assertThat(offline.stream(StreamKind.LOGS).dropped()).as("refused at the call, counted").isEqualTo(refused);
@@ -324,6 +293,32 @@ class SpoolFailureTest {
     } finally {
       client.close();
     }
+  }
+
+  /**
+   * Calls {@code send} (given the call's number) until the spool is full and the buffer has refused
+   * 500 calls since; returns how many calls were accepted and refused.
+   */
+  private int[] sendUntilFullAndRefusing(java.util.function.IntPredicate send) throws InterruptedException {
+    int accepted = 0;
+    int refused = 0;
+    int afterFull = 0;
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (afterFull < 500) {
+      if (send.test(accepted + refused)) {
+        accepted++;
+      } else {
+        refused++;
+        if (!errors(m -> m.contains("is full")).isEmpty()) {
+          afterFull++;
+        }
+      }
+      if ((accepted + refused) % 50 == 0) {
+        Thread.sleep(1); // let the I/O thread move the buffer into the spool
+      }
+      assertThat(System.nanoTime() - deadline).as("the spool fills").isNegative();
+    }
+    return new int[] {accepted, refused};
   }
 
   /** Logs spilled to {@code spool} (at most 64 KiB), no rate limit. */
