@@ -72,8 +72,9 @@ import org.apache.kafka.tools.ConsumerPerformance;
  * {@value #DEFAULT_MAX_WARMUP_ROUNDS}; 0 measures cold): on two cores C2 compiled for seconds
  * inside the first rounds, which a long-running sidecar pays once. Each warm-up round is printed,
  * the first one is the cold figure. {@code --sidecar KEY=VALUE} passes sidecar configuration (e.g.
- * {@code consumer.threads=1}); {@code --jfr FILE} records the timed rounds only (JFR's profile
- * settings) into FILE.
+ * {@code max.series.per.metric=2000}); {@code --jfr FILE} records the timed rounds only (JFR's profile
+ * settings) into FILE. JFR's first start in a JVM throws compiled code away, so those rounds
+ * recompile; for a warm profile start the recording at launch ({@code -XX:StartFlightRecording}) instead.
  */
 public final class IngestHarness {
   static final String METRICS_TOPIC = "metrics.events";
