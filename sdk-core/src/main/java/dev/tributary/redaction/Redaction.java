@@ -228,7 +228,13 @@ public final class Redaction {
       return redactValue(Arrays.asList(array), depth);
     }
     // Anything else is written as its toString(): redact that text.
-    String s = String.valueOf(value);
+    String s;
+    try {
+      s = String.valueOf(value);
+    } catch (RuntimeException | StackOverflowError e) {
+      // A text that cannot be read cannot be checked: the value is redacted whole, the record kept.
+      return replacement;
+    }
     String r = text(s);
     return r.equals(s) ? value : r;
   }

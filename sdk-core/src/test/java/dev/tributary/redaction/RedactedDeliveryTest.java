@@ -58,6 +58,23 @@ class RedactedDeliveryTest {
   }
 
   @Test
+  void aFieldWhoseToStringThrowsDoesNotCostTheRecord() {
+    Object unreadable = new Object() {
+      @Override
+      public String toString() {
+        throw new IllegalStateException("not loaded");
+      }
+    };
+    try (Tributary client = base("lazy").build()) {
+      assertThat(client.sendLog(LogLevel.INFO, "order placed", Map.of("order", unreadable, "items", 3))).isTrue();
+      assertThat(client.flush(WAIT).isComplete()).isTrue();
+      assertThat(client.stats().stream(dev.tributary.StreamKind.LOGS).rejected()).isZero();
+    }
+    assertThat(KAFKA.broker().reader().records("lazy.logs", 1, WAIT).get(0).value())
+        .contains("\"message\":\"order placed\"", "\"order\":\"[REDACTED]\"", "\"items\":3");
+  }
+
+  @Test
   void rulesComeFromTheEnvironmentToo() {
     TributaryBuilder builder = base("envshop");
     ConfigKeys.applyEnvironment(builder, Map.of(

@@ -64,6 +64,23 @@ class RedactionTest {
   }
 
   @Test
+  void aValueWhoseToStringThrowsIsRedactedWholeAndTheRestKept() {
+    Object unreadable = new Object() {
+      @Override
+      public String toString() {
+        throw new IllegalStateException("card 4111111111111111 not loaded");
+      }
+    };
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("order", unreadable);
+    fields.put("note", "mail a@b.io");
+    fields.put("items", 3);
+
+    assertThat(defaults.fields(fields)).containsExactly(
+        Map.entry("order", "[REDACTED]"), Map.entry("note", "mail [REDACTED]"), Map.entry("items", 3));
+  }
+
+  @Test
   void labelsAreRedactedByNameAndByValue() {
     Redaction r = Redaction.builder().fieldNames("session").replacement("***").build();
     assertThat(r.labels(Map.of("session", "abc", "customer", "jane@example.com", "region", "eu")))
