@@ -33,8 +33,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * </ul>
  * Rules: {@code none} ({@link Redaction#none()}), {@code defaults} (card numbers and e-mail
  * addresses, the client's default) and {@code custom} (the defaults plus three field names and a
- * regular expression). Messages: {@code clean} (the benchmarks' usual log line, nothing to redact)
- * and {@code sensitive} (a card number and an e-mail address in the message, a password field).
+ * regular expression). Messages: {@code clean} (the benchmarks' usual log line, nothing to redact),
+ * {@code sensitive} (a card number and an e-mail address in the message, a password field) and
+ * {@code appender} (the Logback appender benchmark's 176-character line, 20 digits in short groups,
+ * no fields).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,7 +51,7 @@ public class RedactionBenchmark {
   @Param({"none", "defaults", "custom"})
   public String rules;
 
-  @Param({"clean", "sensitive"})
+  @Param({"clean", "sensitive", "appender"})
   public String message;
 
   Redaction redaction;
@@ -69,6 +71,9 @@ public class RedactionBenchmark {
     if (message.equals("clean")) {
       text = BenchClients.LOG_MESSAGE;
       fields = BenchClients.LOG_FIELDS;
+    } else if (message.equals("appender")) {
+      text = dev.tributary.bench.logback.Lines.message(42);
+      fields = Map.of();
     } else {
       text = "payment by jane.doe@example.com with card 4111 1111 1111 1111 authorised for order";
       fields = new LinkedHashMap<>(BenchClients.LOG_FIELDS);

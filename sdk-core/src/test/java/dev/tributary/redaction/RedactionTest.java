@@ -65,14 +65,8 @@ class RedactionTest {
 
   @Test
   void aValueWhoseToStringThrowsIsRedactedWholeAndTheRestKept() {
-    Object unreadable = new Object() {
-      @Override
-      public String toString() {
-        throw new IllegalStateException("card 4111111111111111 not loaded");
-      }
-    };
     Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("order", unreadable);
+    fields.put("order", unreadable("card 4111111111111111 not loaded"));
     fields.put("note", "mail a@b.io");
     fields.put("items", 3);
 
@@ -100,5 +94,15 @@ class RedactionTest {
   void invalidPatternsFailAtConfiguration() {
     assertThatThrownBy(() -> Redaction.builder().pattern("(")).hasMessageContaining("redaction pattern '('");
     assertThatThrownBy(() -> Redaction.builder().pattern("x*")).hasMessageContaining("matches the empty string");
+  }
+
+  /** A value whose {@code toString()} throws, with {@code message}. */
+  static Object unreadable(String message) {
+    return new Object() {
+      @Override
+      public String toString() {
+        throw new IllegalStateException(message);
+      }
+    };
   }
 }

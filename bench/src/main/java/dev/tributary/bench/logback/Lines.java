@@ -3,14 +3,14 @@ package dev.tributary.bench.logback;
 import java.nio.charset.StandardCharsets;
 
 /** The logged text: a ~175-character message, ~250 bytes as the peer's pattern line. */
-final class Lines {
+public final class Lines {
   static final String MESSAGE = "Order {} accepted: customer=C-48213 items=3 amount=42.50 currency=EUR channel=web"
       + " region=eu-west-1 payment=card-visa shipping=express warehouse=AMS-2 promo=NONE risk=low";
 
   private Lines() {}
 
   /** The message with {@code i} in place of the placeholder, as SLF4J formats it. */
-  static String message(long i) {
+  public static String message(long i) {
     return MESSAGE.replace("{}", "A-" + (1_000_000 + i));
   }
 
