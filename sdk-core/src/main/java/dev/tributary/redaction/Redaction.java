@@ -227,7 +227,14 @@ public final class Redaction {
     if (value instanceof Object[] array) {
       return redactValue(Arrays.asList(array), depth);
     }
-    // Anything else is written as its toString(): redact that text.
+    if (value instanceof Enum<?> e) {
+      // Written as its name, so the name is what is checked.
+      String name = e.name();
+      String r = text(name);
+      return r.equals(name) ? value : r;
+    }
+    // Anything else is written as its toString(). That text is read once, checked, and returned in
+    // place of the value, so what is written is what was checked even if toString() changes.
     String s;
     try {
       s = String.valueOf(value);
@@ -235,8 +242,7 @@ public final class Redaction {
       // A text that cannot be read cannot be checked: the value is redacted whole, the record kept.
       return replacement;
     }
-    String r = text(s);
-    return r.equals(s) ? value : r;
+    return text(s);
   }
 
   static String normalise(String name) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class RedactionTest {
@@ -72,6 +73,28 @@ class RedactionTest {
 
     assertThat(defaults.fields(fields)).containsExactly(
         Map.entry("order", "[REDACTED]"), Map.entry("note", "mail [REDACTED]"), Map.entry("items", 3));
+  }
+
+  @Test
+  void aValueIsWrittenAsTheTextThatWasChecked() {
+    // toString() answers clean text first and a card number after: the checked text is kept.
+    Object changing = new Object() {
+      private int calls;
+
+      @Override
+      public String toString() {
+        return calls++ == 0 ? "order 17" : "card 4111111111111111";
+      }
+    };
+    StringBuilder builder = new StringBuilder("mail a@b.io");
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("order", changing);
+    fields.put("builder", builder);
+    fields.put("unit", TimeUnit.SECONDS);
+
+    assertThat(defaults.fields(fields)).containsExactly(
+        Map.entry("order", "order 17"), Map.entry("builder", "mail [REDACTED]"),
+        Map.entry("unit", TimeUnit.SECONDS));
   }
 
   @Test
