@@ -38,7 +38,8 @@ public final class LogEntry {
     this.timestamp = b.timestamp;
     this.logger = b.logger;
     this.thread = b.thread;
-    this.labels = b.labels == null ? Map.of() : Collections.unmodifiableMap(b.labels);
+    this.labels = b.sharedLabels != null ? b.sharedLabels
+        : b.labels == null ? Map.of() : Collections.unmodifiableMap(b.labels);
     this.fields = b.fields == null ? Map.of() : Collections.unmodifiableMap(b.fields);
     this.tags = b.tags == null ? List.of() : Collections.unmodifiableList(b.tags);
     this.error = b.error;
@@ -130,6 +131,8 @@ public final class LogEntry {
     private String logger;
     private String thread;
     private Map<String, String> labels;
+    /** Set by {@link #sharedLabels}: used as it is until a label is added. */
+    private Map<String, String> sharedLabels;
     private Map<String, Object> fields;
     private List<String> tags;
     private Throwable error;
@@ -165,7 +168,8 @@ public final class LogEntry {
     public Builder label(String key, String value) {
       if (key != null && value != null) {
         if (labels == null) {
-          labels = new LinkedHashMap<>();
+          labels = sharedLabels == null ? new LinkedHashMap<>() : new LinkedHashMap<>(sharedLabels);
+          sharedLabels = null;
         }
         labels.put(key, value);
       }
@@ -176,6 +180,21 @@ public final class LogEntry {
     public Builder labels(Map<String, String> values) {
       if (values != null) {
         values.forEach(this::label);
+      }
+      return this;
+    }
+
+    /**
+     * Uses {@code labels} as they are, without copying them, in place of the labels added so far:
+     * for an unmodifiable map that many records share and that nobody changes, such as labels
+     * derived once from a logging framework's MDC snapshot. The client may then redact and encode
+     * them once for all the records that carry the same map. Labels added afterwards go into a
+     * copy. It must hold no {@code null} key or value; {@code null} itself is ignored.
+     */
+    public Builder sharedLabels(Map<String, String> labels) {
+      if (labels != null) {
+        this.sharedLabels = labels;
+        this.labels = null;
       }
       return this;
     }

@@ -17,6 +17,9 @@ final class Pipeline {
   private final Channel logs;
   /** Null when there is no rule: then redaction costs a null check. */
   private final Redaction redaction;
+  /** {@link #labels}' last argument and result (the I/O thread's only). */
+  private Map<String, String> lastLabels;
+  private Map<String, String> lastRedactedLabels;
 
   Pipeline(Source source, int maxMessageChars, int maxStackTraceChars, Channel logs) {
     this(source, maxMessageChars, maxStackTraceChars, logs, Redaction.none());
@@ -50,9 +53,20 @@ final class Pipeline {
     return StackTraces.cut(message, maxMessageChars);
   }
 
-  /** Labels (the appender's MDC), redacted. */
+  /**
+   * Labels (the appender's MDC), redacted. The last map and its result are kept: records that
+   * share one map ({@code LogEntry.Builder.sharedLabels}, unmodifiable) are redacted once, and
+   * share the result, so that the writer can reuse its bytes too.
+   */
   Map<String, String> labels(Map<String, String> labels) {
-    return redaction == null ? labels : redaction.labels(labels);
+    if (redaction == null || labels.isEmpty()) {
+      return labels;
+    }
+    if (labels != lastLabels) {
+      lastRedactedLabels = redaction.labels(labels);
+      lastLabels = labels;
+    }
+    return lastRedactedLabels;
   }
 
   /** Log fields or event attributes, redacted. */
