@@ -7,7 +7,9 @@ import dev.tributary.LogLevel;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Marker;
@@ -45,12 +47,36 @@ final class LogEntryMapper {
     this.includeCallerData = includeCallerData;
   }
 
+  /**
+   * What one thread's last MDC map stood for. Logback's MDC adapter hands every event of a thread
+   * the same unmodifiable snapshot until the thread changes its MDC, so the ids and labels are read
+   * out of it once per change rather than once per event, and the records share one labels map,
+   * which the client then redacts once. Only for such snapshots: a map that could change in place
+   * would be read stale. Confined to its thread.
+   */
+  static final class MdcSnapshot {
+    private Map<String, String> source;
+    private Map<String, String> labels;
+    private String correlationId;
+    private String traceId;
+    private String spanId;
+  }
+
+  /** Maps {@code event}, its MDC read afresh. */
   LogEntry map(ILoggingEvent event) {
+    return map(event, null);
+  }
+
+  /**
+   * Maps {@code event}; {@code lastMdc}, this thread's, stands for the event's MDC map if it is the
+   * same map as last time (pass it only if MDC maps are snapshots, see {@link MdcSnapshot}).
+   */
+  LogEntry map(ILoggingEvent event, MdcSnapshot lastMdc) {
     LogEntry.Builder b = LogEntry.builder(level(event.getLevel()), event.getFormattedMessage())
         .timestamp(event.getTimeStamp())
         .logger(event.getLoggerName())
         .thread(event.getThreadName());
-    mdc(b, event.getMDCPropertyMap());
+    mdc(b, event.getMDCPropertyMap(), lastMdc);
     keyValues(b, event.getKeyValuePairs());
     markers(b, event.getMarkerList());
     Throwable error = ProxiedThrowable.of(event.getThrowableProxy());
@@ -84,28 +110,44 @@ final class LogEntryMapper {
     return LogLevel.TRACE;
   }
 
-  private void mdc(LogEntry.Builder b, Map<String, String> mdc) {
+  private void mdc(LogEntry.Builder b, Map<String, String> mdc, MdcSnapshot last) {
     if (mdc == null || mdc.isEmpty()) {
       return;
     }
-    String correlationId = correlationKey == null ? null : mdc.get(correlationKey);
-    if (correlationId != null) {
-      b.correlationId(correlationId);
+    MdcSnapshot parts = last;
+    if (last == null || mdc != last.source) {
+      parts = last == null ? new MdcSnapshot() : last;
+      derive(mdc, parts);
     }
+    if (parts.correlationId != null) {
+      b.correlationId(parts.correlationId);
+    }
+    if (parts.traceId != null) {
+      b.trace(parts.traceId, parts.spanId);
+    }
+    if (!parts.labels.isEmpty()) {
+      b.sharedLabels(parts.labels);
+    }
+  }
+
+  /** Reads the ids and labels out of {@code mdc} into {@code into}, which then stands for it. */
+  private void derive(Map<String, String> mdc, MdcSnapshot into) {
+    into.correlationId = correlationKey == null ? null : mdc.get(correlationKey);
     // A key configured for two roles takes the first: correlation, then trace, then span.
-    String traceId = traceKey == null || traceKey.equals(correlationKey) ? null : mdc.get(traceKey);
-    if (traceId != null) {
-      boolean spanShared = spanKey == null || spanKey.equals(correlationKey) || spanKey.equals(traceKey);
-      b.trace(traceId, spanShared ? null : mdc.get(spanKey));
-    }
+    into.traceId = traceKey == null || traceKey.equals(correlationKey) ? null : mdc.get(traceKey);
+    boolean spanShared = spanKey == null || spanKey.equals(correlationKey) || spanKey.equals(traceKey);
+    into.spanId = into.traceId == null || spanShared ? null : mdc.get(spanKey);
+    Map<String, String> labels = new LinkedHashMap<>();
     // forEach, not entrySet(): Logback's MDC map is an unmodifiable view, whose entry-set iterator
     // wraps every entry in a new object.
     mdc.forEach((key, value) -> {
       if (key != null && value != null && !key.equals(correlationKey) && !key.equals(traceKey) && !key.equals(spanKey)
           && !key.equals(TRACE_FLAGS_MDC_KEY)) {
-        b.label(labelName(key), value);
+        labels.put(labelName(key), value);
       }
     });
+    into.labels = labels.isEmpty() ? Map.of() : Collections.unmodifiableMap(labels);
+    into.source = mdc;
   }
 
   static String labelName(String key) {

@@ -1,6 +1,8 @@
 package dev.tributary.logback;
 
+import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.spi.AppenderAttachable;
@@ -71,7 +73,7 @@ public final class TributaryAppender extends UnsynchronizedAppenderBase<ILogging
   private final LoggerExclusions exclusions = new LoggerExclusions();
   private final AppenderAttachableImpl<ILoggingEvent> fallbacks = new AppenderAttachableImpl<>();
   private final AppenderCounters counters = new AppenderCounters();
-  private final ThreadLocal<int[]> reentry = ThreadLocal.withInitial(() -> new int[1]);
+  private final ThreadLocal<ThreadState> threadState = ThreadLocal.withInitial(ThreadState::new);
   private final AtomicLong nextDropWarningNanos = new AtomicLong(System.nanoTime());
   private long droppedAtLastWarning;
 
@@ -86,6 +88,15 @@ public final class TributaryAppender extends UnsynchronizedAppenderBase<ILogging
 
   private volatile LogEntryMapper mapper;
   private volatile ClientBinding binding;
+  /** Whether the context's MDC maps are snapshots that never change (Logback's own MDC adapter). */
+  private volatile boolean mdcSnapshots;
+
+  /** One thread's state in this appender, behind one thread-local look-up per event. */
+  private static final class ThreadState {
+    /** {@link #IDLE}, {@link #SHIPPING} or {@link #IN_FALLBACK}. */
+    int reentry = IDLE;
+    final LogEntryMapper.MdcSnapshot lastMdc = new LogEntryMapper.MdcSnapshot();
+  }
 
   /** Creates an appender; configure it with the setters (Joran does, from {@code logback.xml}), then {@link #start()}. */
   public TributaryAppender() {}
@@ -99,6 +110,7 @@ public final class TributaryAppender extends UnsynchronizedAppenderBase<ILogging
     }
     counters.appenderName(getName());
     mapper = new LogEntryMapper(correlationIdMdcKey, traceIdMdcKey, spanIdMdcKey, includeCallerData);
+    mdcSnapshots = getContext() instanceof LoggerContext lc && lc.getMDCAdapter() instanceof LogbackMDCAdapter;
     try {
       binding = bind();
       addInfo(prefix() + "ships logs through " + binding.describe());
@@ -184,15 +196,15 @@ public final class TributaryAppender extends UnsynchronizedAppenderBase<ILogging
    */
   @Override
   public void doAppend(ILoggingEvent event) {
-    int[] state = reentry.get();
-    if (state[0] != IDLE) {
+    ThreadState state = threadState.get();
+    if (state.reentry != IDLE) {
       counters.recursive.increment();
-      if (state[0] == SHIPPING) {
+      if (state.reentry == SHIPPING) {
         fallback(event, state);
       }
       return;
     }
-    state[0] = SHIPPING;
+    state.reentry = SHIPPING;
     try {
       if (getFilterChainDecision(event) != FilterReply.DENY) {
         append(event, state);
@@ -203,7 +215,7 @@ public final class TributaryAppender extends UnsynchronizedAppenderBase<ILogging
       addError(prefix() + "failed to process an event", e);
       fallback(event, state);
     } finally {
-      state[0] = IDLE;
+      state.reentry = IDLE;
     }
   }
 
@@ -212,7 +224,7 @@ public final class TributaryAppender extends UnsynchronizedAppenderBase<ILogging
     doAppend(event);
   }
 
-  private void append(ILoggingEvent event, int[] state) {
+  private void append(ILoggingEvent event, ThreadState state) {
     if (exclusions.excludes(event.getLoggerName())) {
       counters.excluded.increment();
       fallback(event, state);
@@ -224,7 +236,7 @@ public final class TributaryAppender extends UnsynchronizedAppenderBase<ILogging
       fallback(event, state);
       return;
     }
-    switch (b.send(mapper.map(event), event)) {
+    switch (b.send(mapper.map(event, mdcSnapshots ? state.lastMdc : null), event)) {
       case ACCEPTED -> counters.shipped.increment();
       case HELD -> { /* counted when handed over, or at stop */ }
       case REFUSED -> {
@@ -235,21 +247,21 @@ public final class TributaryAppender extends UnsynchronizedAppenderBase<ILogging
     }
   }
 
-  private void fallback(ILoggingEvent event, int[] state) {
-    int previous = state[0];
-    state[0] = IN_FALLBACK;
+  private void fallback(ILoggingEvent event, ThreadState state) {
+    int previous = state.reentry;
+    state.reentry = IN_FALLBACK;
     try {
       if (fallbacks.appendLoopOnAppenders(event) > 0) {
         counters.fallback.increment();
       }
     } finally {
-      state[0] = previous;
+      state.reentry = previous;
     }
   }
 
   /** From a thread that is not inside {@link #doAppend} (the registering or the stopping one). */
   private void toFallback(ILoggingEvent event) {
-    fallback(event, reentry.get());
+    fallback(event, threadState.get());
   }
 
   /** At most one status warning per interval while events are dropped, with the count since the last. */

@@ -6,7 +6,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import dev.tributary.LogEntry;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Marker;
@@ -49,6 +51,37 @@ class LogEntryMapperTest {
     assertThat(spanSharedWithTrace.traceId()).isEqualTo("y");
     assertThat(spanSharedWithTrace.spanId()).isNull();
     assertThat(spanSharedWithTrace.labels()).isEmpty();
+  }
+
+  @Test
+  void eventsOfOneMdcSnapshotShareItsLabelsAndAnotherSnapshotIsReadAfresh() {
+    LogEntryMapper mapper = new LogEntryMapper("correlation_id", "trace_id", "span_id", false);
+    LogEntryMapper.MdcSnapshot last = new LogEntryMapper.MdcSnapshot();
+    Map<String, String> first = Collections.unmodifiableMap(mdc(
+        "tenant", "acme", "trace_id", "4bf92f3577b34da6a3ce929d0e0e4736", "span_id", "00f067aa0ba902b7"));
+    Map<String, String> second = Collections.unmodifiableMap(mdc("tenant", "globex", "correlation_id", "corr-8"));
+
+    LogEntry a = mapper.map(event(first), last);
+    LogEntry b = mapper.map(event(first), last);
+    LogEntry c = mapper.map(event(second), last);
+    LogEntry d = mapper.map(event(Map.of()), last);
+    LogEntry e = mapper.map(event(first), last);
+
+    assertThat(a.labels()).containsExactlyEntriesOf(mdc("tenant", "acme"));
+    assertThat(b.labels()).as("the same snapshot: one labels map").isSameAs(a.labels());
+    assertThat(List.of(a.traceId(), a.spanId(), b.traceId(), b.spanId())).containsExactly(
+        "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7");
+    assertThat(a.correlationId()).isNull();
+    assertThat(c.labels()).containsExactlyEntriesOf(mdc("tenant", "globex"));
+    assertThat(c.correlationId()).isEqualTo("corr-8");
+    assertThat(c.traceId()).isNull();
+    assertThat(c.spanId()).isNull();
+    assertThat(d.labels()).isEmpty();
+    assertThat(d.correlationId()).isNull();
+    assertThat(d.traceId()).isNull();
+    assertThat(e.labels()).containsExactlyEntriesOf(mdc("tenant", "acme"));
+    assertThat(e.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    assertThat(e.correlationId()).isNull();
   }
 
   @Test

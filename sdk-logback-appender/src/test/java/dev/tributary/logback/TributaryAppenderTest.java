@@ -189,6 +189,39 @@ class TributaryAppenderTest {
   }
 
   @Test
+  void eachCallShipsTheMdcOfItsMomentRedactedWhenTheMdcChangesBetweenCalls() {
+    start(AppenderXml.withFallback(AppenderXml.client("orders", "logs.mdc", "")));
+    org.slf4j.Logger log = context.getLogger("com.acme.orders.OrderService");
+
+    MDC.put("tenant", "acme");
+    MDC.put("user", "jane@example.com");
+    log.info("first");
+    log.info("second");
+    MDC.put("tenant", "globex");
+    log.info("third");
+    MDC.remove("user");
+    MDC.put("trace_id", "4bf92f3577b34da6a3ce929d0e0e4736");
+    MDC.put("span_id", "00f067aa0ba902b7");
+    log.info("fourth");
+    MDC.clear();
+    log.info("fifth");
+
+    Map<String, JsonNode> byMessage = new java.util.HashMap<>();
+    for (JsonNode e : KAFKA.broker().reader().envelopes("logs.mdc", 5, WAIT)) {
+      byMessage.put(e.path("message").asText(), e);
+    }
+    assertThat(byMessage.get("first").path("labels")).isEqualTo(read("{\"tenant\":\"acme\",\"user\":\"[REDACTED]\"}"));
+    assertThat(byMessage.get("second").path("labels")).isEqualTo(read("{\"tenant\":\"acme\",\"user\":\"[REDACTED]\"}"));
+    assertThat(byMessage.get("third").path("labels")).isEqualTo(read("{\"tenant\":\"globex\",\"user\":\"[REDACTED]\"}"));
+    assertThat(byMessage.get("fourth").path("labels")).isEqualTo(read("{\"tenant\":\"globex\"}"));
+    assertThat(byMessage.get("fourth").path("trace").path("id").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    assertThat(byMessage.get("fourth").path("span").path("id").asText()).isEqualTo("00f067aa0ba902b7");
+    assertThat(byMessage.get("fifth").has("labels")).isFalse();
+    assertThat(byMessage.get("fifth").has("trace")).isFalse();
+    assertThat(byMessage.get("third").has("trace")).isFalse();
+  }
+
+  @Test
   void exceptionKnownOnlyAsALogbackProxyIsRenderedFromTheProxy() {
     start(AppenderXml.withFallback(AppenderXml.client("remote", "logs.proxy", "")));
     IOException cause = new IOException("disk full");
