@@ -2,6 +2,7 @@ package dev.tributary.wire;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * What a reusable decoder remembers between records: the short strings its {@link EnvelopeScanner}
@@ -16,6 +17,10 @@ import java.util.Arrays;
  *
  * <p>Timestamps repeat too (every series of one collection step carries the same one), so the text
  * and value of the last {@code @timestamp} and the last start time are kept.
+ *
+ * <p>A metric's {@code labels} object repeats with its series, so whole label objects are kept the
+ * same way, by their bytes, each as one unmodifiable map: a series' records then share one map
+ * (no map built per record), which also lets a consumer recognise a series it holds by identity.
  *
  * <p>Not thread-safe: one per decoder, one decoder per thread.
  */
@@ -34,6 +39,11 @@ final class DecodeCache {
   private int lastStartBytesLength = -1;
   private long lastStartOfBytes;
   private EnvelopeScanner scanner;
+  /** Slots of the table of {@code labels} objects (a power of two). */
+  static final int LABEL_SLOTS = 4096;
+  private final byte[][] labelKeys = new byte[LABEL_SLOTS][];
+  @SuppressWarnings("unchecked")
+  private final Map<String, String>[] labelMaps = new Map[LABEL_SLOTS];
 
   /** The string of ASCII bytes {@code buf[off, off + len)}, from the table when it is short. */
   String lookup(byte[] buf, int off, int len) {
@@ -53,11 +63,39 @@ final class DecodeCache {
   }
 
   /**
+   * The map of the {@code labels} object whose bytes are {@code buf[off, off + len)} if it is held,
+   * else {@code null}.
+   */
+  Map<String, String> labels(byte[] buf, int off, int len) {
+    if (len > MAX_CACHED_LENGTH) {
+      return null;
+    }
+    int slot = labelSlot(buf, off, len);
+    byte[] held = labelKeys[slot];
+    return held != null && held.length == len && same(held, buf, off, len) ? labelMaps[slot] : null;
+  }
+
+  /** Holds {@code map} (unmodifiable) as the one of the {@code labels} object {@code buf[off, off + len)}. */
+  void rememberLabels(byte[] buf, int off, int len, Map<String, String> map) {
+    if (len > MAX_CACHED_LENGTH) {
+      return;
+    }
+    int slot = labelSlot(buf, off, len);
+    labelKeys[slot] = Arrays.copyOfRange(buf, off, off + len);
+    labelMaps[slot] = map;
+  }
+
+  private static int labelSlot(byte[] buf, int off, int len) {
+    int h = hash(buf, off, len);
+    return (h ^ (h >>> 16)) & (LABEL_SLOTS - 1);
+  }
+
+  /**
    * A hash of the bytes: of the first and last eight (which overlap below 16 bytes) and the length
    * for strings of eight bytes or more, of every byte below that. Identifiers that differ only in
    * their middle share a slot, which costs them misses, never a wrong answer.
    */
-  private static int hash(byte[] buf, int off, int len) {
+  static int hash(byte[] buf, int off, int len) {
     long h;
     if (len >= 8) {
       h = (long) Swar.LONG.get(buf, off) * 0x9E3779B97F4A7C15L + (long) Swar.LONG.get(buf, off + len - 8) + len;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.io.NumberInput;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,10 @@ final class EnvelopeScanner {
   private static final int MAX_DEPTH = 32;
   private static final int MAX_NUMBER_LENGTH = 64;
   private static final int MAX_LONG_DIGITS = 18;
+  /** Decimal fractions of at most this many digits are read without the parser: their digits are below 2^53. */
+  private static final int MAX_EXACT_DIGITS = 15;
+  private static final double[] POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+      1e13, 1e14, 1e15};
   /**
    * Longer member names are declined: Jackson refuses names over 50,000 characters
    * ({@code StreamReadConstraints}), and no envelope has names anywhere near this.
@@ -118,7 +123,11 @@ final class EnvelopeScanner {
   /** Longest {@code service} object or {@code tributary} prefix remembered, in bytes. */
   private static final int MAX_REMEMBERED = 512;
 
+  /** Slots of the table of remembered metric object prefixes (a power of two). */
+  private static final int METRIC_PREFIX_SLOTS = 1024;
+
   private final DecodeCache cache;
+  private final MetricPrefix[] metricPrefixes = new MetricPrefix[METRIC_PREFIX_SLOTS];
   private final char[] number = new char[MAX_NUMBER_LENGTH];
   // The previous record's tributary object up to its seq value: its bytes and the fields they set
   // (UNSET: not set by them).
@@ -145,6 +154,9 @@ final class EnvelopeScanner {
   private boolean integral;
   private long longValue;
   private int numberLength;
+  // ... and if it is a decimal fraction read exactly without the parser: its value.
+  private boolean exact;
+  private double exactValue;
 
   EnvelopeScanner(DecodeCache cache) {
     this.cache = cache;
@@ -365,7 +377,42 @@ final class EnvelopeScanner {
     } while (nextMember());
   }
 
+  /**
+   * The {@code labels} object: a series' records repeat it byte for byte, so it is checked without
+   * being read and, if the cache holds a map of the same bytes, that map is the value (equal bytes
+   * read to an equal map); else it is read and the map, unmodifiable, is remembered.
+   */
   private Map<String, String> labels() {
+    int from = pos;
+    skipLabels();
+    Map<String, String> held = cache.labels(b, from, pos - from);
+    if (held != null) {
+      return held;
+    }
+    int to = pos;
+    pos = from;
+    Map<String, String> map = Collections.unmodifiableMap(readLabels());
+    cache.rememberLabels(b, from, to - from, map);
+    return map;
+  }
+
+  /** Checks a {@code labels} object as {@link #readLabels} reads it, without reading it. */
+  private void skipLabels() {
+    expect('{');
+    if (!firstMember()) {
+      return;
+    }
+    do {
+      colon();
+      if (peek() == 'n') {
+        literal(NULL);
+      } else {
+        string();
+      }
+    } while (nextMember());
+  }
+
+  private Map<String, String> readLabels() {
     expect('{');
     Map<String, String> map = new LinkedHashMap<>(4);
     if (!firstMember()) {
@@ -382,40 +429,153 @@ final class EnvelopeScanner {
     return map;
   }
 
+  /**
+   * The {@code metric} object. Its members before the first sample member ({@code value},
+   * {@code count}, {@code sum}, {@code buckets}, {@code quantiles}) are the series' name, type, help,
+   * unit and start, which every record of the series repeats byte for byte: they are remembered per
+   * series (a table keyed by the object's first member) with the fields they set, and equal bytes
+   * set those fields again without being read; reading goes on at the first sample member's value.
+   */
   private void metric(EnvelopeReader r) {
     expect('{');
-    if (!firstMember()) {
+    int from = pos;
+    int slot = metricPrefixSlot(from);
+    MetricPrefix memo = metricPrefixes[slot];
+    if (memo != null && end - from >= memo.bytes.length
+        && Arrays.equals(b, from, from + memo.bytes.length, memo.bytes, 0, memo.bytes.length)) {
+      pos = from + memo.bytes.length;
+      memo.apply(r);
+      metricMember(r, from + memo.keyStart, from + memo.keyEnd);
+      while (nextMember()) {
+        int ks = stringStart;
+        int ke = stringEnd;
+        colon();
+        metricMember(r, ks, ke);
+      }
       return;
     }
-    do {
-      int ks = stringStart;
-      int ke = stringEnd;
-      colon();
-      if (is(ks, ke, NAME)) {
-        r.metricName = stringOrNull();
-      } else if (is(ks, ke, TYPE)) {
-        r.metricType = stringOrNull();
-      } else if (is(ks, ke, HELP)) {
-        r.help = stringOrNull();
-      } else if (is(ks, ke, UNIT)) {
-        r.unit = stringOrNull();
-      } else if (is(ks, ke, START)) {
-        r.start = timestamp(true);
-      } else if (is(ks, ke, VALUE)) {
-        r.value = doubleValue();
-        r.hasValue = true;
-      } else if (is(ks, ke, COUNT)) {
-        r.count = longValue();
-      } else if (is(ks, ke, SUM)) {
-        r.sum = doubleValue();
-      } else if (is(ks, ke, BUCKETS)) {
-        r.buckets = buckets();
-      } else if (is(ks, ke, QUANTILES)) {
-        r.quantiles = quantiles();
-      } else {
-        skipValue(1);
+    String name = r.metricName;
+    String metricType = r.metricType;
+    String help = r.help;
+    String unit = r.unit;
+    long start = r.start;
+    r.metricName = r.metricType = r.help = r.unit = UNSET;
+    r.start = Long.MIN_VALUE;
+    if (firstMember()) {
+      boolean prefix = true;
+      do {
+        int ks = stringStart;
+        int ke = stringEnd;
+        colon();
+        if (prefix && isSampleMember(ks, ke)) {
+          prefix = false;
+          int n = pos - from;
+          if (n <= MAX_REMEMBERED) {
+            metricPrefixes[slot] = new MetricPrefix(Arrays.copyOfRange(b, from, pos), ks - from, ke - from, r);
+          }
+        }
+        metricMember(r, ks, ke);
+      } while (nextMember());
+    }
+    // Fields the object did not set keep what they had before it.
+    r.metricName = r.metricName == UNSET ? name : r.metricName;
+    r.metricType = r.metricType == UNSET ? metricType : r.metricType;
+    r.help = r.help == UNSET ? help : r.help;
+    r.unit = r.unit == UNSET ? unit : r.unit;
+    r.start = r.start == Long.MIN_VALUE ? start : r.start;
+  }
+
+  /** One member of the {@code metric} object, its name at {@code [ks, ke)}, its value next. */
+  private void metricMember(EnvelopeReader r, int ks, int ke) {
+    if (is(ks, ke, NAME)) {
+      r.metricName = stringOrNull();
+    } else if (is(ks, ke, TYPE)) {
+      r.metricType = stringOrNull();
+    } else if (is(ks, ke, HELP)) {
+      r.help = stringOrNull();
+    } else if (is(ks, ke, UNIT)) {
+      r.unit = stringOrNull();
+    } else if (is(ks, ke, START)) {
+      r.start = timestamp(true);
+    } else if (is(ks, ke, VALUE)) {
+      r.value = doubleValue();
+      r.hasValue = true;
+    } else if (is(ks, ke, COUNT)) {
+      r.count = longValue();
+    } else if (is(ks, ke, SUM)) {
+      r.sum = doubleValue();
+    } else if (is(ks, ke, BUCKETS)) {
+      r.buckets = buckets();
+    } else if (is(ks, ke, QUANTILES)) {
+      r.quantiles = quantiles();
+    } else {
+      skipValue(1);
+    }
+  }
+
+  private boolean isSampleMember(int ks, int ke) {
+    return is(ks, ke, VALUE) || is(ks, ke, COUNT) || is(ks, ke, SUM) || is(ks, ke, BUCKETS) || is(ks, ke, QUANTILES);
+  }
+
+  /**
+   * The slot of the metric object starting at {@code from} in {@link #metricPrefixes}: a hash of its
+   * bytes up to the fourth quote (the first member's string value, normally the metric name), at
+   * most 256 bytes. Only a hash: the whole remembered prefix is compared before it is used.
+   */
+  private int metricPrefixSlot(int from) {
+    int limit = Math.min(end, from + 256);
+    int p = from;
+    int quotes = 0;
+    while (p < limit && (b[p] != '"' || ++quotes < 4)) {
+      p++;
+    }
+    int h = DecodeCache.hash(b, from, p - from);
+    return (h ^ (h >>> 16)) & (METRIC_PREFIX_SLOTS - 1);
+  }
+
+  /**
+   * The members of a metric object before its first sample member, from after its {@code '{'} to
+   * that member's value, and the fields they set ({@link #UNSET}, or {@code Long.MIN_VALUE} for the
+   * start: not set by them).
+   */
+  private static final class MetricPrefix {
+    final byte[] bytes;
+    final int keyStart;
+    final int keyEnd;
+    final String name;
+    final String type;
+    final String help;
+    final String unit;
+    final long start;
+
+    MetricPrefix(byte[] bytes, int keyStart, int keyEnd, EnvelopeReader r) {
+      this.bytes = bytes;
+      this.keyStart = keyStart;
+      this.keyEnd = keyEnd;
+      this.name = r.metricName;
+      this.type = r.metricType;
+      this.help = r.help;
+      this.unit = r.unit;
+      this.start = r.start;
+    }
+
+    void apply(EnvelopeReader r) {
+      if (name != UNSET) {
+        r.metricName = name;
       }
-    } while (nextMember());
+      if (type != UNSET) {
+        r.metricType = type;
+      }
+      if (help != UNSET) {
+        r.help = help;
+      }
+      if (unit != UNSET) {
+        r.unit = unit;
+      }
+      if (start != Long.MIN_VALUE) {
+        r.start = start;
+      }
+    }
   }
 
   private List<MetricEnvelope.Bucket> buckets() {
@@ -779,7 +939,7 @@ final class EnvelopeScanner {
       throw DECLINE;
     }
     numberToken();
-    return integral ? (double) longValue : NumberInput.parseDouble(number, 0, numberLength, true);
+    return integral ? (double) longValue : exact ? exactValue : NumberInput.parseDouble(number, 0, numberLength, true);
   }
 
   /**
@@ -807,12 +967,16 @@ final class EnvelopeScanner {
     }
     int digits = pos - digitsStart;
     boolean fraction = false;
+    int fractionStart = -1;
     if (pos < end && b[pos] == '.') {
       fraction = true;
       pos++;
+      fractionStart = pos;
       requireDigits();
     }
+    exact = false;
     if (pos < end && (b[pos] == 'e' || b[pos] == 'E')) {
+      fractionStart = -1;
       fraction = true;
       pos++;
       if (pos < end && (b[pos] == '+' || b[pos] == '-')) {
@@ -833,6 +997,23 @@ final class EnvelopeScanner {
       }
       integral = true;
       longValue = negative ? -v : v;
+      return;
+    }
+    int fractionDigits = pos - fractionStart;
+    if (fractionStart >= 0 && digits + fractionDigits <= MAX_EXACT_DIGITS) {
+      // Both the digits as an integer (below 2^53) and the power of ten are exact doubles, so one
+      // division is correctly rounded: the value Jackson's parser reads (Clinger's fast path).
+      long v = 0;
+      for (int i = digitsStart; i < fractionStart - 1; i++) {
+        v = v * 10 + (b[i] - '0');
+      }
+      for (int i = fractionStart; i < pos; i++) {
+        v = v * 10 + (b[i] - '0');
+      }
+      double d = v / POWERS_OF_TEN[fractionDigits];
+      integral = false;
+      exact = true;
+      exactValue = negative ? -d : d;
       return;
     }
     int len = pos - start;
@@ -1088,6 +1269,9 @@ final class EnvelopeScanner {
   }
 
   private void ws() {
+    if (pos < end && b[pos] > ' ') {
+      return; // compact JSON, the common case: every whitespace byte is at most ' ', as are non-ASCII ones
+    }
     while (pos < end) {
       byte c = b[pos];
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {

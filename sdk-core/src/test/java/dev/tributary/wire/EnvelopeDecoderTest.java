@@ -210,6 +210,95 @@ class EnvelopeDecoderTest {
         ",\"service\":{\"name\":\"a\",\"node\":{\"name\":\"i-1\"}}," + GAUGE_BODY);
   }
 
+  /**
+   * A metric object's members before its first sample member are remembered per series by their
+   * bytes: repeated with new values, changed in one field, with more whitespace, reordered,
+   * duplicated, without a sample member, and two series whose first member is the same.
+   */
+  @Test
+  void repeatedChangedAndDuplicateMetricObjectsReadTheSame() {
+    String start = "\"start\":\"2026-11-23T10:00:00.000Z\"";
+    assertSameOutcomesInTurn(TIMESTAMP + HEADER, List.of(
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"help\":\"Up\"," + start + ",\"value\":1}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"help\":\"Up\"," + start + ",\"value\":2.25}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"help\":\"Up\"," + start + ",\"value\":  3}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"help\":\"Up\"," + start + ",\"value\" :4}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"help\":\"Down\"," + start + ",\"value\":5}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"help\":null," + start + ",\"value\":6}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\"," + start + ",\"value\":7}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\"," + start + ",\"value\":7,\"help\":\"Late\"}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\"," + start + ",\"value\":8,\"name\":\"other\"}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\"," + start.replace("10:00", "11:00") + ",\"value\":9}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"counter\"," + start + ",\"value\":10}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"histogram\"," + start + ",\"count\":1,\"sum\":0.5,"
+            + "\"buckets\":[{\"le\":1,\"count\":1}]}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"histogram\"," + start + ",\"count\":1,\"sum\":0.5,"
+            + "\"buckets\":[ {\"le\":1,\"count\":1}]}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\"," + start + "}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\"," + start + ",\"value\":11}",
+        "\"metric\":{\"value\":12,\"name\":\"up\",\"type\":\"gauge\"," + start + "}",
+        "\"metric\":{\"value\":13,\"name\":\"up\",\"type\":\"gauge\"," + start + "}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\"," + start + ",\"value\":14},"
+            + "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"value\":15}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"value\":16}",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\"," + start + ",\"value\":17",
+        "\"metric\":{\"name\":\"up\",\"type\":\"gauge\"," + start + ",\"value\":18}"), "}");
+  }
+
+  /** A repeated labels object is one unmodifiable map; changed ones are read again. */
+  @Test
+  void repeatedLabelObjectsAreOneUnmodifiableMapAndChangedOnesReadTheSame() throws Exception {
+    MetricEnvelope a = (MetricEnvelope) decoder.decode(codec.encode(counter("pod-1", "/a", 1000, 1)));
+    MetricEnvelope b = (MetricEnvelope) decoder.decode(codec.encode(counter("pod-1", "/a", 2000, 2)));
+    MetricEnvelope c = (MetricEnvelope) decoder.decode(codec.encode(counter("pod-1", "/b", 2000, 3)));
+    assertThat(b.labels()).isSameAs(a.labels()).isEqualTo(Map.of("route", "/a"));
+    assertThat(c.labels()).isNotSameAs(a.labels()).isEqualTo(Map.of("route", "/b"));
+    assertThatThrownBy(() -> b.labels().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+    String body = "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":1},";
+    assertSameOutcomesInTurn(TIMESTAMP + HEADER + body, List.of(
+        "\"labels\":{\"a\":\"1\"}",
+        "\"labels\":{\"a\":\"1\"}",
+        "\"labels\":{\"a\":\"2\"}",
+        "\"labels\":{\"a\":\"1\",\"b\":null}",
+        "\"labels\":{\"a\":\"1\",\"a\":\"3\"}",
+        "\"labels\":{ \"a\" : \"1\" }",
+        "\"labels\":{\"a\":1}",
+        "\"labels\":{\"a\":\"1\"},\"labels\":{}",
+        "\"labels\":{}",
+        "\"labels\":{\"a\":\"1\"",
+        "\"labels\":{\"a\":\"1\"}"), "}");
+  }
+
+  /** Decimal fractions read without Jackson's parser (up to 15 digits) are the doubles Jackson reads. */
+  @Test
+  void decimalFractionsReadToTheSameDoublesAsThePlainDecode() throws Exception {
+    java.util.Random random = new java.util.Random(6);
+    String head = TIMESTAMP + HEADER + "\"metric\":{\"name\":\"up\",\"type\":\"gauge\","
+        + "\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":";
+    for (int i = 0; i < 20_000; i++) {
+      int intDigits = 1 + random.nextInt(12);
+      int fractionDigits = 1 + random.nextInt(17 - intDigits);
+      StringBuilder number = new StringBuilder(random.nextInt(4) == 0 ? "-" : "");
+      number.append(intDigits == 1 ? random.nextInt(10) : 1 + random.nextInt(9));
+      for (int d = 1; d < intDigits; d++) {
+        number.append(random.nextInt(10));
+      }
+      number.append('.');
+      for (int d = 0; d < fractionDigits; d++) {
+        number.append(random.nextInt(10));
+      }
+      byte[] json = (head + number + "}}").getBytes(StandardCharsets.UTF_8);
+      MetricEnvelope fast = (MetricEnvelope) decoder.decode(json);
+      assertThat(Double.doubleToRawLongBits(fast.value())).as(number.toString())
+          .isEqualTo(Double.doubleToRawLongBits(((MetricEnvelope) codec.decode(json)).value()));
+    }
+    for (String number : List.of("0.0", "-0.0", "0.1", "0.30000000000000004", "123456789012345.6", "9007199254740.993")) {
+      assertSameOutcome((head + number + "}}").getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static final String HEADER = "\"tributary\":{\"schema\":\"1.0\",\"type\":\"metric\",\"run\":\"r1\","
+      + "\"stream\":\"metrics\",\"seq\":3},\"service\":{\"name\":\"a\",\"node\":{\"name\":\"i-1\"}},";
   private static final String TIMESTAMP = "{\"@timestamp\":\"2026-11-23T10:15:30.123Z\",";
   private static final String GAUGE_BODY =
       "\"metric\":{\"name\":\"up\",\"type\":\"gauge\",\"start\":\"2026-11-23T10:00:00.000Z\",\"value\":1}}";
