@@ -77,6 +77,7 @@ final class SeriesStore {
    * sample. The writer replaces the sample in place; readers read only {@link #point}.
    */
   static final class Series extends SeriesKey {
+    final Family family;
     final Labels labels;
     final String instanceKey;
     /** The newest sample's timestamp and partition: writer only. */
@@ -85,8 +86,10 @@ final class SeriesStore {
     /** The newest sample, as it is written; read by scrapes. */
     volatile DataPointSnapshot point;
 
-    Series(SeriesKey key, Labels labels, String instanceKey, DataPointSnapshot point, long timestamp, int partition) {
+    Series(SeriesKey key, Family family, Labels labels, String instanceKey, DataPointSnapshot point, long timestamp,
+        int partition) {
       super(java.util.Arrays.copyOf(key.parts, key.length), key.length, key.hash);
+      this.family = family;
       this.labels = labels;
       this.instanceKey = instanceKey;
       this.timestamp = timestamp;
@@ -97,7 +100,7 @@ final class SeriesStore {
 
   private record DownMark(long timestamp, int partition) {}
 
-  private static final class Family {
+  static final class Family {
     final String name;
     final MetricKind kind;
     final String help;
@@ -228,6 +231,7 @@ final class SeriesStore {
   private volatile int size; // written by the single writer only
   // Writer-only state: the probe for lookups and the exposed names already validated, per kind.
   private final SeriesKey probe = SeriesKey.probe();
+  private final RecentSeries recent = new RecentSeries();
   @SuppressWarnings("unchecked")
   private final HashMap<String, String>[] exposedNames = new HashMap[MetricKind.values().length];
 
@@ -262,10 +266,22 @@ final class SeriesStore {
    * when a series is new (a key equal to a held one has the same, already valid, labels).
    */
   Outcome ingest(MetricEnvelope e, int partition, long now) throws SampleRejected {
-    String name = exposedName(e.name(), e.kind(), exposedNames);
-    Family family = families.get(name);
-    SeriesKey key = probe.fill(e);
-    Series held = family == null ? null : family.series.get(key);
+    Series held = recent.get(e);
+    Family family;
+    String name;
+    SeriesKey key = null;
+    if (held != null) {
+      family = held.family;
+      name = family.name;
+    } else {
+      name = exposedName(e.name(), e.kind(), exposedNames);
+      family = families.get(name);
+      key = probe.fill(e);
+      held = family == null ? null : family.series.get(key);
+      if (held != null) {
+        recent.put(e, held);
+      }
+    }
     Labels labels = held == null ? labels(e) : held.labels;
     if (now - e.timestamp() > stalenessMillis) {
       return Outcome.STALE;
@@ -307,7 +323,9 @@ final class SeriesStore {
       held.partition = partition;
       held.point = point; // last: a scrape reads only the point
     } else {
-      family.series.add(new Series(key, labels, e.source().instanceKey(), point, e.timestamp(), partition));
+      Series created = new Series(key, family, labels, e.source().instanceKey(), point, e.timestamp(), partition);
+      family.series.add(created);
+      recent.put(e, created);
       size++;
     }
     return Outcome.ACCEPTED;
@@ -354,6 +372,9 @@ final class SeriesStore {
     }
     // A DOWN mark outlives the grace period by the staleness timeout, so replayed samples stay out.
     down.values().removeIf(mark -> now - mark.timestamp > downGraceMillis + stalenessMillis);
+    if (stale + gone > 0) {
+      recent.clear();
+    }
     size -= (int) (stale + gone);
     return new long[] {stale, gone};
   }
@@ -369,6 +390,9 @@ final class SeriesStore {
       }
     }
     down.values().removeIf(mark -> partitions.contains(mark.partition));
+    if (dropped > 0) {
+      recent.clear();
+    }
     size -= (int) dropped;
     return dropped;
   }
@@ -489,10 +513,9 @@ final class SeriesStore {
           throw new SampleRejected(SampleRejected.INVALID_VALUE, "counter " + e.name() + " has value " + e.value()
               + " (must be finite and not negative)");
         }
-        yield CounterDataPointSnapshot.builder().value(e.value()).labels(labels)
-            .createdTimestampMillis(e.startTimestamp()).build();
+        yield new CounterDataPointSnapshot(e.value(), labels, null, e.startTimestamp(), 0L); // no exemplar, no scrape time
       }
-      case GAUGE -> GaugeDataPointSnapshot.builder().value(e.value()).labels(labels).build();
+      case GAUGE -> new GaugeDataPointSnapshot(e.value(), labels, null, 0L);
       case HISTOGRAM -> histogram(e, labels);
       case SUMMARY -> summary(e, labels);
     };

@@ -160,6 +160,27 @@ class SeriesStoreTest {
     assertThat(text()).contains("shop-1").doesNotContain("shop-2");
   }
 
+  /** A series is found again by its sample's objects; one removed is new when the same objects come again. */
+  @Test
+  void aRemovedSeriesSentAgainWithTheSameObjectsIsANewSeries() throws Exception {
+    Map<String, String> labels = Map.of("route", "/pay");
+    String instance = new String("shop-1");
+    store.ingest(counter(instance, "orders", T0, 1, labels), 0);
+    assertThat(store.ingest(counter(instance, "orders", T0 + 1, 2, labels), 0)).isEqualTo(SeriesStore.Outcome.ACCEPTED);
+    assertThat(store.ingest(counter(instance, "orders", T0 + 1, 3, labels), 0)).isEqualTo(SeriesStore.Outcome.DUPLICATE);
+    assertThat(store.dropPartitions(Set.of(0))).isEqualTo(1);
+    assertThat(store.size()).isZero();
+    assertThat(store.ingest(counter(instance, "orders", T0 + 2, 4, labels), 0)).isEqualTo(SeriesStore.Outcome.ACCEPTED);
+    assertThat(store.size()).isEqualTo(1);
+    clock.advance(Duration.ofMinutes(6));
+    assertThat(store.expire()).containsExactly(1, 0);
+    assertThat(store.ingest(counter(instance, "orders", T0 + 300_000, 5, labels), 0)).isEqualTo(SeriesStore.Outcome.ACCEPTED);
+    assertThat(store.size()).isEqualTo(1);
+    assertThat(text()).contains("orders_total{instance=\"shop-1\",route=\"/pay\",service=\"shop\"} 5.0\n");
+    assertThat(reason(new MetricEnvelope(T0 + 300_001, Envelopes.source(instance), "metrics", 9, "orders",
+        MetricKind.GAUGE, null, null, T0, labels, 1, null, null))).isEqualTo("type_conflict");
+  }
+
   @Test
   void labelOrderDoesNotMakeANewSeriesAndAReplacementKeepsTheHeldLabels() throws Exception {
     Map<String, String> ab = new java.util.LinkedHashMap<>();
