@@ -155,7 +155,9 @@ public final class EnvelopeCodec {
    * of through a JSON parser; the strings that repeat from record to record (service, instance, run,
    * metric names, label keys and values, help, unit) come from a bounded table, a timestamp equal to
    * the previous record's is not parsed again, and the previous record's {@link Source} is reused
-   * when the sender is the same. Every other record is read by Jackson as {@link #decode(byte[])}
+   * when the sender is the same; a {@code labels} object repeated byte for byte gives the same
+   * unmodifiable map (the one map of all records of a series). Every other record is read by
+   * Jackson as {@link #decode(byte[])}
    * does. {@link Decoder#header(byte[])} checks log and event envelopes from the bytes the same way
    * and reads only their headers. Not thread-safe.
    */
