@@ -221,10 +221,10 @@ final class EnvelopeScanner {
     int n = lastHeaderLength;
     if (n > 0 && end - from >= n && Arrays.equals(b, from, from + n, lastHeader, 0, n)) {
       pos = from + n;
-      r.schema = lastSchema != UNSET ? lastSchema : r.schema;
-      r.type = lastType != UNSET ? lastType : r.type;
-      r.run = lastRun != UNSET ? lastRun : r.run;
-      r.stream = lastStream != UNSET ? lastStream : r.stream;
+      r.schema = setOr(lastSchema, r.schema);
+      r.type = setOr(lastType, r.type);
+      r.run = setOr(lastRun, r.run);
+      r.stream = setOr(lastStream, r.stream);
       r.seq = longValue();
       while (nextMember()) {
         tributaryMember(r);
@@ -249,10 +249,15 @@ final class EnvelopeScanner {
         tributaryMember(r);
       } while (nextMember());
     }
-    r.schema = r.schema == UNSET ? schema : r.schema;
-    r.type = r.type == UNSET ? type : r.type;
-    r.run = r.run == UNSET ? run : r.run;
-    r.stream = r.stream == UNSET ? stream : r.stream;
+    r.schema = setOr(r.schema, schema);
+    r.type = setOr(r.type, type);
+    r.run = setOr(r.run, run);
+    r.stream = setOr(r.stream, stream);
+  }
+
+  /** {@code value} unless it is {@link #UNSET} (not set by the object read), else {@code otherwise}. */
+  private static String setOr(String value, String otherwise) {
+    return value != UNSET ? value : otherwise;
   }
 
   /** Remembers the bytes {@code [from, to)}, up to the first {@code seq} value, and what they set. */
@@ -320,26 +325,18 @@ final class EnvelopeScanner {
       lastServiceLength = 0;
     }
     // Fields the object did not set keep what they had before it.
-    r.service = r.service == UNSET ? service : r.service;
-    r.version = r.version == UNSET ? version : r.version;
-    r.environment = r.environment == UNSET ? environment : r.environment;
-    r.instance = r.instance == UNSET ? instance : r.instance;
+    r.service = setOr(r.service, service);
+    r.version = setOr(r.version, version);
+    r.environment = setOr(r.environment, environment);
+    r.instance = setOr(r.instance, instance);
   }
 
   /** Sets the fields the remembered {@code service} object set. */
   private void replay(EnvelopeReader r) {
-    if (lastServiceName != UNSET) {
-      r.service = lastServiceName;
-    }
-    if (lastVersion != UNSET) {
-      r.version = lastVersion;
-    }
-    if (lastEnvironment != UNSET) {
-      r.environment = lastEnvironment;
-    }
-    if (lastInstance != UNSET) {
-      r.instance = lastInstance;
-    }
+    r.service = setOr(lastServiceName, r.service);
+    r.version = setOr(lastVersion, r.version);
+    r.environment = setOr(lastEnvironment, r.environment);
+    r.instance = setOr(lastInstance, r.instance);
   }
 
   private void readService(EnvelopeReader r) {
@@ -478,10 +475,10 @@ final class EnvelopeScanner {
       } while (nextMember());
     }
     // Fields the object did not set keep what they had before it.
-    r.metricName = r.metricName == UNSET ? name : r.metricName;
-    r.metricType = r.metricType == UNSET ? metricType : r.metricType;
-    r.help = r.help == UNSET ? help : r.help;
-    r.unit = r.unit == UNSET ? unit : r.unit;
+    r.metricName = setOr(r.metricName, name);
+    r.metricType = setOr(r.metricType, metricType);
+    r.help = setOr(r.help, help);
+    r.unit = setOr(r.unit, unit);
     r.start = r.start == Long.MIN_VALUE ? start : r.start;
   }
 
@@ -560,18 +557,10 @@ final class EnvelopeScanner {
     }
 
     void apply(EnvelopeReader r) {
-      if (name != UNSET) {
-        r.metricName = name;
-      }
-      if (type != UNSET) {
-        r.metricType = type;
-      }
-      if (help != UNSET) {
-        r.help = help;
-      }
-      if (unit != UNSET) {
-        r.unit = unit;
-      }
+      r.metricName = setOr(name, r.metricName);
+      r.metricType = setOr(type, r.metricType);
+      r.help = setOr(help, r.help);
+      r.unit = setOr(unit, r.unit);
       if (start != Long.MIN_VALUE) {
         r.start = start;
       }
