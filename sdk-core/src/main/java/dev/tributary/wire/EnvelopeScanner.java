@@ -523,7 +523,18 @@ final class EnvelopeScanner {
     int limit = Math.min(end, from + 256);
     int p = from;
     int quotes = 0;
-    while (p < limit && (b[p] != '"' || ++quotes < 4)) {
+    while (p < limit) {
+      if (p + 8 <= limit) { // eight bytes at a time to the next quote (or other special byte)
+        long special = Swar.special((long) Swar.LONG.get(b, p));
+        if (special == 0) {
+          p += 8;
+          continue;
+        }
+        p += Long.numberOfTrailingZeros(special) >>> 3;
+      }
+      if (b[p] == '"' && ++quotes == 4) {
+        break;
+      }
       p++;
     }
     int h = DecodeCache.hash(b, from, p - from);
