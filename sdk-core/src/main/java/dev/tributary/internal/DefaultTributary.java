@@ -37,6 +37,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,7 +105,8 @@ public final class DefaultTributary implements Tributary {
     this.registry = new MetricRegistry(config.maxSeries(), config.maxSeriesPerMetric(), clock);
     Pipeline pipeline = new Pipeline(source, config.maxMessageChars(), config.maxStackTraceChars(), logs,
         config.redaction());
-    this.worker = new IoWorker(channels, pipeline, config.maxRecordBytes(), producerFactory, config.delivery());
+    this.worker = new IoWorker(channels, pipeline, config.maxRecordBytes(), producerFactory,
+        config.producerProperties().containsKey(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG), config.delivery());
     this.logsLimiter = RateLimiter.of(config.delivery().logsRateLimit(), config.delivery().logsRateBurst());
     this.eventsLimiter = RateLimiter.of(config.delivery().eventsRateLimit(), config.delivery().eventsRateBurst());
     this.threadFactory = config.threadFactory();

@@ -53,9 +53,11 @@ final class IoWorker implements Runnable {
    */
   static final long SYNC_FAILURE_PERSISTS_NANOS = TimeUnit.SECONDS.toNanos(1);
   /**
-   * The headers every record of a type carries, built once and never changed: a record's
-   * {@code RecordHeaders} is copied from this one (one exact-size array copy; built from a
-   * {@code Header[]}, Kafka adds them one by one to an empty list that grows).
+   * The headers every record of a type carries, built once and read-only. A record without a
+   * correlation or trace header shares its type's instance (the producer only reads a record's
+   * headers and marks them read-only, which they are already); one with either copies it (one
+   * exact-size array copy; built from a {@code Header[]}, Kafka adds them one by one to an empty
+   * list that grows) and adds to the copy.
    */
   private static final Map<EnvelopeType, RecordHeaders> FIXED_HEADERS = new EnumMap<>(EnvelopeType.class);
 
@@ -63,8 +65,10 @@ final class IoWorker implements Runnable {
     Header contentType = new RecordHeader(WireHeaders.CONTENT_TYPE, WireHeaders.CONTENT_TYPE_V1.getBytes(StandardCharsets.UTF_8));
     Header schema = new RecordHeader(WireHeaders.SCHEMA, EnvelopeCodec.SCHEMA_VERSION.getBytes(StandardCharsets.UTF_8));
     for (EnvelopeType type : EnvelopeType.values()) {
-      FIXED_HEADERS.put(type, new RecordHeaders(new Header[] {contentType, schema,
-          new RecordHeader(WireHeaders.TYPE, type.wireName().getBytes(StandardCharsets.UTF_8))}));
+      RecordHeaders fixed = new RecordHeaders(new Header[] {contentType, schema,
+          new RecordHeader(WireHeaders.TYPE, type.wireName().getBytes(StandardCharsets.UTF_8))});
+      fixed.setReadOnly();
+      FIXED_HEADERS.put(type, fixed);
     }
   }
 
@@ -73,6 +77,12 @@ final class IoWorker implements Runnable {
   private final EnvelopeCodec.Encoder encoder = EnvelopeCodec.create().newEncoder();
   private final int maxRecordBytes;
   private final Function<Boolean, Producer<String, byte[]>> producerFactory;
+  /**
+   * Whether the producers run {@code ProducerInterceptor}s, which may add headers to a record in
+   * place: then records do not share their type's read-only fixed headers, and each attempt to
+   * send a record gets its own copy of them (see {@link #handOver}).
+   */
+  private final boolean interceptors;
   private final ThrottledLog throttled = new ThrottledLog(LOG, 30_000);
   private final KafkaAccessFailure accessFailure = new KafkaAccessFailure(LOG, "Tributary",
       "records stay buffered (events spooled, if configured) and are retried at the circuit breaker's pace");
@@ -102,13 +112,15 @@ final class IoWorker implements Runnable {
 
   /**
    * @param producerFactory creates the durable ({@code true}) or throughput ({@code false}) producer
+   * @param interceptors whether the producers run {@code ProducerInterceptor}s
    */
   IoWorker(Channel[] channels, Pipeline pipeline, int maxRecordBytes,
-      Function<Boolean, Producer<String, byte[]>> producerFactory, DeliverySettings settings) {
+      Function<Boolean, Producer<String, byte[]>> producerFactory, boolean interceptors, DeliverySettings settings) {
     this.channels = channels;
     this.pipeline = pipeline;
     this.maxRecordBytes = maxRecordBytes;
     this.producerFactory = producerFactory;
+    this.interceptors = interceptors;
     this.callbacks = new Callback[StreamKind.values().length];
     for (Channel c : channels) {
       callbacks[c.kind.ordinal()] = (metadata, exception) -> onCompletion(c, exception);
@@ -436,12 +448,19 @@ final class IoWorker implements Runnable {
       return null;
     }
     return new ProducerRecord<>(item.topic(), null, item.timestamp, item.key(), value,
-        headers(type, item.correlationId(), item.traceparent()));
+        headers(type, item.correlationId(), item.traceparent(), !interceptors));
   }
 
-  /** The wire headers of one record: the fixed ones of its type, then correlation and trace context. */
-  static RecordHeaders headers(EnvelopeType type, String correlationId, String traceparent) {
-    RecordHeaders headers = new RecordHeaders(FIXED_HEADERS.get(type));
+  /**
+   * The wire headers of one record: the fixed ones of its type, then correlation and trace context.
+   * Without either, and if {@code share}, the type's read-only instance itself.
+   */
+  static RecordHeaders headers(EnvelopeType type, String correlationId, String traceparent, boolean share) {
+    RecordHeaders fixed = FIXED_HEADERS.get(type);
+    if (share && correlationId == null && traceparent == null) {
+      return fixed;
+    }
+    RecordHeaders headers = new RecordHeaders(fixed);
     if (correlationId != null) {
       headers.add(new RecordHeader(WireHeaders.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8)));
     }
@@ -479,7 +498,10 @@ final class IoWorker implements Runnable {
     lastSendError = null;
     inSend = true;
     try {
-      producer.send(record, callback);
+      // An interceptor adds its headers before the producer can fail the attempt for missing
+      // metadata; on the retried record they would pile up. Each attempt sends a copy instead.
+      producer.send(interceptors ? new ProducerRecord<>(record.topic(), record.partition(), record.timestamp(),
+          record.key(), record.value(), new RecordHeaders(record.headers().toArray())) : record, callback);
     } catch (RuntimeException e) {
       inSend = false;
       if (accessFailure.report(e)) {
