@@ -2,6 +2,7 @@ package dev.tributary.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -9,9 +10,10 @@ import java.util.function.Supplier;
 /**
  * Writes log envelopes, the SDK's most frequent record, straight into a {@link JsonBuffer}: the
  * layout is fixed (the canonical v1 field order of {@code docs/wire-format.md}), so field names and
- * punctuation are constant bytes, the sender's header comes from a {@link HeaderCache}, the
- * timestamp is formatted once per millisecond, and strings that repeat (level, logger, thread,
- * label keys, tags, exception type) are copied from {@link RepeatedStrings}. Only the structured
+ * punctuation are constant bytes, the sender's header comes from a {@link HeaderCache}, and
+ * everything up to the logger is copied in two pieces around the sequence number, built once per
+ * millisecond and once per level; strings that repeat (logger, thread, label keys, tags, exception
+ * type) are copied from {@link RepeatedStrings}. Only the structured
  * {@code fields}, whose values are arbitrary objects, go through Jackson ({@link JsonValues}).
  * The bytes are exactly those of the Jackson writer that preceded it, which a test checks on
  * generated records. Not thread-safe: one per encoder.
@@ -38,9 +40,27 @@ final class LogEnvelopeWriter {
   private static final byte[] LABELS = JsonBuffer.ascii(",\"labels\":{");
   private static final byte[] FIELDS = JsonBuffer.ascii(",\"fields\":");
   private static final byte[] TAGS = JsonBuffer.ascii(",\"tags\":[");
+  private static final int LEVEL_SLOTS = 8;
 
   private final HeaderCache headers;
   private final RepeatedStrings repeated = new RepeatedStrings();
+  /**
+   * What comes before the sequence number, {@code {"@timestamp":"..","tributary":{..,"seq":}, for
+   * {@link #headMillis} and the header it was built from ({@link #headFor}): records come in bursts
+   * within one millisecond, so most copy it as one piece.
+   */
+  private byte[] head;
+  private long headMillis;
+  private byte[] headFor;
+  /**
+   * What follows the sequence number up to the level, {@code },"service":{..},"log":{"level":".."},
+   * per level (a handful in practice, {@link #LEVEL_SLOTS} kept, replaced in turn), for the header
+   * {@link #levelsFor}.
+   */
+  private final String[] levels = new String[LEVEL_SLOTS];
+  private final byte[][] serviceLevels = new byte[LEVEL_SLOTS][];
+  private int nextLevelSlot;
+  private byte[] levelsFor;
   /** The encoder's generator over the same buffer, for {@code fields}. */
   private final Supplier<JsonGenerator> generator;
 
@@ -51,16 +71,9 @@ final class LogEnvelopeWriter {
 
   void write(JsonBuffer out, LogEnvelope e) throws IOException {
     headers.select(e);
-    out.raw(TIMESTAMP);
-    out.raw(headers.timestamp(e.timestamp()));
-    out.raw(TRIBUTARY);
-    out.raw(headers.tributaryPrefix());
+    out.raw(head(e.timestamp()));
     out.number(e.seq());
-    out.raw(SERVICE);
-    out.raw(headers.service());
-
-    out.raw(LEVEL);
-    repeated.write(out, e.level());
+    out.raw(serviceLevel(e.level()));
     if (e.logger() != null) {
       out.raw(LOGGER);
       repeated.write(out, e.logger());
@@ -106,6 +119,49 @@ final class LogEnvelopeWriter {
       writeTags(out, e.tags());
     }
     out.raw('}');
+  }
+
+  private byte[] head(long timestamp) {
+    byte[] prefix = headers.tributaryPrefix();
+    if (head == null || timestamp != headMillis || prefix != headFor) {
+      JsonBuffer b = new JsonBuffer(TIMESTAMP.length + 32 + TRIBUTARY.length + prefix.length);
+      b.raw(TIMESTAMP);
+      b.raw(headers.timestamp(timestamp));
+      b.raw(TRIBUTARY);
+      b.raw(prefix);
+      head = b.toByteArray();
+      headMillis = timestamp;
+      headFor = prefix;
+    }
+    return head;
+  }
+
+  private byte[] serviceLevel(String level) {
+    byte[] service = headers.service();
+    if (service != levelsFor) {
+      Arrays.fill(levels, null);
+      levelsFor = service;
+    }
+    for (int i = 0; i < LEVEL_SLOTS; i++) {
+      if (levels[i] == level) {
+        return serviceLevels[i];
+      }
+    }
+    for (int i = 0; i < LEVEL_SLOTS; i++) {
+      if (level.equals(levels[i])) {
+        return serviceLevels[i];
+      }
+    }
+    JsonBuffer b = new JsonBuffer(SERVICE.length + service.length + LEVEL.length + level.length() * 6 + 2);
+    b.raw(SERVICE);
+    b.raw(service);
+    b.raw(LEVEL);
+    b.string(level);
+    int slot = nextLevelSlot;
+    nextLevelSlot = (slot + 1) % LEVEL_SLOTS;
+    levels[slot] = level;
+    serviceLevels[slot] = b.toByteArray();
+    return serviceLevels[slot];
   }
 
   private void writeOrigin(JsonBuffer out, LogEnvelope.LogOrigin o) {
