@@ -79,8 +79,9 @@ final class IoWorker implements Runnable {
   private final Function<Boolean, Producer<String, byte[]>> producerFactory;
   /**
    * Whether the producers run {@code ProducerInterceptor}s, which may add headers to a record in
-   * place: then records do not share their type's read-only fixed headers, and each attempt to
-   * send a record gets its own copy of them (see {@link #handOver}).
+   * place: then each attempt to send a record hands the producer a copy of the record and its
+   * headers (see {@link #handOver}), so that the record's own, possibly shared, headers stay as
+   * they are.
    */
   private final boolean interceptors;
   private final ThrottledLog throttled = new ThrottledLog(LOG, 30_000);
@@ -448,16 +449,16 @@ final class IoWorker implements Runnable {
       return null;
     }
     return new ProducerRecord<>(item.topic(), null, item.timestamp, item.key(), value,
-        headers(type, item.correlationId(), item.traceparent(), !interceptors));
+        headers(type, item.correlationId(), item.traceparent()));
   }
 
   /**
    * The wire headers of one record: the fixed ones of its type, then correlation and trace context.
-   * Without either, and if {@code share}, the type's read-only instance itself.
+   * Without either, the type's read-only instance itself.
    */
-  static RecordHeaders headers(EnvelopeType type, String correlationId, String traceparent, boolean share) {
+  static RecordHeaders headers(EnvelopeType type, String correlationId, String traceparent) {
     RecordHeaders fixed = FIXED_HEADERS.get(type);
-    if (share && correlationId == null && traceparent == null) {
+    if (correlationId == null && traceparent == null) {
       return fixed;
     }
     RecordHeaders headers = new RecordHeaders(fixed);
@@ -502,8 +503,9 @@ final class IoWorker implements Runnable {
     lastSendError = null;
     inSend = true;
     try {
-      // An interceptor adds its headers before the producer can fail the attempt for missing
-      // metadata; on the retried record they would pile up. Each attempt sends a copy instead.
+      // An interceptor adds its headers in place, before the producer can fail the attempt for
+      // missing metadata: on the record itself they would pile up over retries, and a record's
+      // headers may be its type's shared read-only ones. Each attempt sends a copy instead.
       producer.send(interceptors ? new ProducerRecord<>(record.topic(), record.partition(), record.timestamp(),
           record.key(), record.value(), new RecordHeaders(record.headers().toArray())) : record, callback);
     } catch (RuntimeException e) {

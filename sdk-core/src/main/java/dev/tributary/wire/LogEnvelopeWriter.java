@@ -143,12 +143,7 @@ final class LogEnvelopeWriter {
       levelsFor = service;
     }
     for (int i = 0; i < LEVEL_SLOTS; i++) {
-      if (levels[i] == level) {
-        return serviceLevels[i];
-      }
-    }
-    for (int i = 0; i < LEVEL_SLOTS; i++) {
-      if (level.equals(levels[i])) {
+      if (level.equals(levels[i])) { // the same String object in practice: equals() checks that first
         return serviceLevels[i];
       }
     }
