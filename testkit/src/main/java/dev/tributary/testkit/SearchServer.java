@@ -1,13 +1,18 @@
 package dev.tributary.testkit;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +22,14 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -32,6 +39,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -98,6 +107,15 @@ public final class SearchServer implements AutoCloseable {
 
     /** Lines of the console log quoted in a failure message. */
     private static final int LOG_TAIL_LINES = 40;
+
+    /** The name {@link dev.tributary.testkit.elasticsearch.AnalysisCommonSubset} is installed under. */
+    private static final String ANALYSIS_PLUGIN = "tributary-analysis-common-subset";
+
+    /**
+     * The plugin's class, by name: it extends Elasticsearch's {@code Plugin}, which this JVM need not
+     * have, so it is never loaded here (not even by a class literal), only read as bytes.
+     */
+    private static final String ANALYSIS_PLUGIN_CLASS = "dev.tributary.testkit.elasticsearch.AnalysisCommonSubset";
 
     private static final Pattern SERVER_JAR = Pattern.compile("(elasticsearch|opensearch)-(\\d+\\.\\d+\\.\\d+)(-SNAPSHOT)?\\.jar");
 
@@ -719,6 +737,9 @@ public final class SearchServer implements AutoCloseable {
                 for (String dir : List.of("data", "logs", "tmp")) {
                     Files.createDirectories(work.resolve(dir));
                 }
+                if (product == Product.ELASTICSEARCH && !Files.isDirectory(home.resolve("modules/analysis-common"))) {
+                    installAnalysisSubset(home, version);
+                }
                 if (!users.isEmpty()) {
                     if (product != Product.ELASTICSEARCH) {
                         throw new IllegalArgumentException("user(..) needs Elasticsearch's file realm; " + home
@@ -789,6 +810,83 @@ public final class SearchServer implements AutoCloseable {
                 // The arguments may hold a password: name the tool and its first argument only.
                 throw new IOException(tool + " " + args[0] + " exited with " + process.exitValue() + ": "
                         + Files.readString(log, StandardCharsets.UTF_8).strip());
+            }
+        }
+
+        /**
+         * Installs {@link dev.tributary.testkit.elasticsearch.AnalysisCommonSubset} as a plugin of the
+         * distribution, unless this kit's version of it is there already: its class files, read from
+         * this kit's classpath, in a jar of their own, with a descriptor naming the distribution's
+         * version. Written to a temporary directory first and moved in, so a server starting
+         * meanwhile sees it whole or not at all.
+         */
+        private static void installAnalysisSubset(Path home, String version) throws IOException {
+            synchronized (SearchServer.class) {
+                Path pluginDir = home.resolve("plugins").resolve(ANALYSIS_PLUGIN);
+                Map<String, byte[]> files = Map.of(
+                        ANALYSIS_PLUGIN + ".jar", analysisSubsetJar(),
+                        "plugin-descriptor.properties", String.join("\n",
+                                "name=" + ANALYSIS_PLUGIN,
+                                "description=pattern_capture, uax_url_email, lowercase and unique for the .security index"
+                                        + " (Tributary test kit)",
+                                "version=" + version,
+                                "classname=" + ANALYSIS_PLUGIN_CLASS,
+                                "java.version=17",
+                                "elasticsearch.version=" + version,
+                                "").getBytes(StandardCharsets.UTF_8));
+                boolean installed = true;
+                for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                    Path existing = pluginDir.resolve(f.getKey());
+                    installed &= Files.exists(existing) && Arrays.equals(Files.readAllBytes(existing), f.getValue());
+                }
+                if (installed) {
+                    return;
+                }
+                Path staging = Files.createTempDirectory(home.resolve("plugins"), "." + ANALYSIS_PLUGIN + "-");
+                Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
+                for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                    Files.write(staging.resolve(f.getKey()), f.getValue());
+                    Files.setPosixFilePermissions(staging.resolve(f.getKey()), PosixFilePermissions.fromString("rw-r--r--"));
+                }
+                deleteTree(pluginDir);
+                Files.move(staging, pluginDir, StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+
+        /** A jar of the class files of the plugin's package, from a directory or a jar on the classpath. */
+        private static byte[] analysisSubsetJar() throws IOException {
+            String classFile = ANALYSIS_PLUGIN_CLASS.replace('.', '/') + ".class";
+            URI uri;
+            try {
+                uri = Objects.requireNonNull(SearchServer.class.getClassLoader().getResource(classFile), classFile).toURI();
+            } catch (URISyntaxException e) {
+                throw new IOException("cannot locate " + classFile, e);
+            }
+            String packagePath = classFile.substring(0, classFile.lastIndexOf('/') + 1);
+            FileSystem jarFileSystem = null;
+            if ("jar".equals(uri.getScheme())) {
+                try {
+                    jarFileSystem = FileSystems.newFileSystem(uri, Map.of());
+                } catch (FileSystemAlreadyExistsException e) {
+                    // opened elsewhere in this JVM: use it, leave it open
+                }
+            }
+            try (Stream<Path> files = Files.list(Path.of(uri).getParent())) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                try (JarOutputStream out = new JarOutputStream(bytes)) {
+                    for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".class")).sorted().toList()) {
+                        JarEntry entry = new JarEntry(packagePath + file.getFileName());
+                        entry.setTime(0);
+                        out.putNextEntry(entry);
+                        out.write(Files.readAllBytes(file));
+                        out.closeEntry();
+                    }
+                }
+                return bytes.toByteArray();
+            } finally {
+                if (jarFileSystem != null) {
+                    jarFileSystem.close();
+                }
             }
         }
 

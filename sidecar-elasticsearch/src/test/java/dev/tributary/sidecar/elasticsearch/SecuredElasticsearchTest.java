@@ -1,6 +1,7 @@
 package dev.tributary.sidecar.elasticsearch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
@@ -56,15 +57,12 @@ class SecuredElasticsearchTest {
   SearchServer server;
   ElasticsearchTls certs;
   SearchClient admin;
-  /**
-   * The integ-test distribution cannot create API keys: they live in the .security index, whose
-   * mappings need the analysis-common module that the distribution lacks ("Unknown filter type
-   * [pattern_capture]"). So a well-formed key Elasticsearch does not know tests the rejection here,
-   * and {@link #anApiKeyIsSentAsElasticsearchExpectsItOverHttps} the header against a scripted endpoint.
-   */
+  /** A well-formed key Elasticsearch does not know. */
   final String apiKey = Base64.getEncoder().encodeToString("VuaCfGcBCdbkQm-e5aOx:ui2lp2axTNmsyakw9tvNnw"
       .getBytes(StandardCharsets.UTF_8));
   final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  /** The API keys Elasticsearch created for the tests (encoded and secret part). */
+  final List<String> createdSecrets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeAll
   void start() throws Exception {
@@ -105,9 +103,10 @@ class SecuredElasticsearchTest {
     }
     assertThat(server).as("the server started").isNotNull();
     // No secret in any log line of the whole class (sidecars, Kafka, the test kit).
-    List<String> secrets = List.of(ADMIN_PASSWORD, SIDECAR_PASSWORD, WRONG_PASSWORD, apiKey,
+    List<String> secrets = new ArrayList<>(List.of(ADMIN_PASSWORD, SIDECAR_PASSWORD, WRONG_PASSWORD, apiKey,
         basic("sidecar", SIDECAR_PASSWORD).substring("Basic ".length()),
-        basic("sidecar", WRONG_PASSWORD).substring("Basic ".length()));
+        basic("sidecar", WRONG_PASSWORD).substring("Basic ".length())));
+    secrets.addAll(createdSecrets);
     assertThat(logs.list).isNotEmpty();
     for (ILoggingEvent e : logs.list) {
       String text = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy()));
@@ -138,39 +137,28 @@ class SecuredElasticsearchTest {
   }
 
   @Test
-  void anApiKeyIsSentAsElasticsearchExpectsItOverHttps() throws Exception {
-    List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
-    com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
-        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-    https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(certs.serverContext()));
-    https.createContext("/", ex -> {
-      ex.getRequestBody().readAllBytes();
-      authorizations.add(ex.getRequestHeaders().getFirst("Authorization"));
-      byte[] body = ex.getRequestURI().getPath().equals("/_bulk") ? "{\"errors\":false}".getBytes(StandardCharsets.UTF_8)
-          : "{\"acknowledged\":true}".getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(200, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
-    https.start();
-    try {
-      Map<String, String> c = config();
-      c.put("elasticsearch.url", "https://127.0.0.1:" + https.getAddress().getPort());
-      c.put("elasticsearch.api.key", apiKey);
-      c.put("elasticsearch.tls.ca.path", certs.caPem.toString());
-      try (ElasticsearchSidecar sidecar = ElasticsearchSidecar.start(SidecarConfig.of(ElasticsearchSettings.keys(), c));
-          KafkaProducer<byte[], byte[]> producer = producer()) {
-        Source source = new Source("keyed", "i-1", null, null, "run-1");
-        producer.send(SidecarContract.record(c.get("logs.topic"), SidecarContract.log(source, 1, System.currentTimeMillis(),
-            Map.of()))).get();
-        await().atMost(SidecarContract.INDEXED_WITHIN).until(() -> SidecarContract.metric(sidecar,
-            "tributary_elasticsearch_documents_indexed_total{kind=\"logs\"}") == 1);
-        assertThat(SidecarContract.get(sidecar.endpoint() + "/metrics")).doesNotContain(apiKey);
-      }
-    } finally {
-      https.stop(0);
-    }
-    assertThat(authorizations).isNotEmpty().allMatch(("ApiKey " + apiKey)::equals);
+  void anApiKeyOverHttpsIndexesWithTheDocumentedPrivileges() throws Exception {
+    // The key an operator creates: the documented role's privileges, nothing more.
+    JsonNode key = admin.request("POST", "/_security/api_key", """
+        {"name": "tributary-sidecar", "role_descriptors": {"tributary_sidecar": {
+          "cluster": ["manage_index_templates"],
+          "indices": [{"names": ["logs-*", "events-*"], "privileges": ["create_index", "index", "auto_configure"]}]}}}
+        """);
+    String encoded = key.path("encoded").asText();
+    assertThat(encoded).as("Elasticsearch created the key: %s", key).isNotEmpty();
+    createdSecrets.add(encoded);
+    createdSecrets.add(key.path("api_key").asText());
+    Map<String, String> c = config();
+    c.put("elasticsearch.api.key", encoded);
+    c.put("elasticsearch.tls.ca.path", certs.caPem.toString());
+    String service = indexesThrough(c);
+    assertThat(admin.count("logs-" + service + "-*")).isEqualTo(5);
+    // The key is what the sidecar had, and it is limited to the documented privileges.
+    SearchClient asKey = new SearchClient(server.url(), certs.clientContext(), "ApiKey " + encoded);
+    assertThat(asKey.request("GET", "/_security/_authenticate", null).path("api_key").path("name").asText())
+        .isEqualTo("tributary-sidecar");
+    assertThatThrownBy(() -> asKey.request("PUT", "/other-" + service + "/_doc/1", "{}"))
+        .hasMessageContaining("-> 403");
   }
 
   @Test
@@ -243,7 +231,9 @@ class SecuredElasticsearchTest {
       await().atMost(SidecarContract.INDEXED_WITHIN).until(() -> admin.count("logs-" + service + "-*") == 5);
       String metrics = SidecarContract.get(sidecar.endpoint() + "/metrics");
       assertThat(metrics).contains("tributary_elasticsearch_documents_indexed_total{kind=\"logs\"} 5.0");
-      for (String secret : List.of(SIDECAR_PASSWORD, apiKey, basic("sidecar", SIDECAR_PASSWORD).substring(6))) {
+      List<String> secrets = new ArrayList<>(List.of(SIDECAR_PASSWORD, apiKey, basic("sidecar", SIDECAR_PASSWORD).substring(6)));
+      secrets.addAll(createdSecrets);
+      for (String secret : secrets) {
         assertThat(metrics).doesNotContain(secret);
       }
       assertThat(sidecar.failure()).isEmpty();
