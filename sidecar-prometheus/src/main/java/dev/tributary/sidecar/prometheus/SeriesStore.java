@@ -20,6 +20,7 @@ import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSna
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -106,6 +107,8 @@ final class SeriesStore {
     final String help;
     final Unit unit;
     final SeriesTable<Series> series = new SeriesTable<>();
+    /** The series in label order as of {@link SeriesTable#changes()}; built by scrapes. */
+    private volatile Ordered ordered;
 
     Family(String name, MetricKind kind, String help, Unit unit) {
       this.name = name;
@@ -113,6 +116,28 @@ final class SeriesStore {
       this.help = help;
       this.unit = unit;
     }
+
+    /**
+     * The held series in their labels' order, the order client_java's {@link MetricSnapshot} puts
+     * data points in: handed over in it, they cost that sort one pass instead of n log n label
+     * comparisons per scrape (7.5% of a 100,000-series scrape). Sorted again only when series came
+     * or went since; a series' samples keep its labels. Any thread.
+     */
+    Series[] inLabelOrder() {
+      Ordered o = ordered;
+      int changes = series.changes();
+      if (o == null || o.changes != changes) {
+        List<Series> held = new ArrayList<>(series.size());
+        series.forEach(held::add);
+        Series[] sorted = held.toArray(new Series[0]);
+        Arrays.sort(sorted, (a, b) -> a.point.getLabels().compareTo(b.point.getLabels()));
+        o = new Ordered(changes, sorted);
+        ordered = o;
+      }
+      return o.series;
+    }
+
+    private record Ordered(int changes, Series[] series) {}
   }
 
   /**
@@ -404,25 +429,34 @@ final class SeriesStore {
       if (f.series.size() == 0) {
         continue;
       }
+      Series[] held = f.inLabelOrder();
       out.add(switch (f.kind) {
         case COUNTER -> {
           CounterSnapshot.Builder b = CounterSnapshot.builder().name(f.name).help(f.help).unit(f.unit);
-          f.series.forEach(series -> b.dataPoint((CounterDataPointSnapshot) series.point));
+          for (Series series : held) {
+            b.dataPoint((CounterDataPointSnapshot) series.point);
+          }
           yield b.build();
         }
         case GAUGE -> {
           GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(f.name).help(f.help).unit(f.unit);
-          f.series.forEach(series -> b.dataPoint((GaugeDataPointSnapshot) series.point));
+          for (Series series : held) {
+            b.dataPoint((GaugeDataPointSnapshot) series.point);
+          }
           yield b.build();
         }
         case HISTOGRAM -> {
           HistogramSnapshot.Builder b = HistogramSnapshot.builder().name(f.name).help(f.help).unit(f.unit);
-          f.series.forEach(series -> b.dataPoint((HistogramDataPointSnapshot) series.point));
+          for (Series series : held) {
+            b.dataPoint((HistogramDataPointSnapshot) series.point);
+          }
           yield b.build();
         }
         case SUMMARY -> {
           SummarySnapshot.Builder b = SummarySnapshot.builder().name(f.name).help(f.help).unit(f.unit);
-          f.series.forEach(series -> b.dataPoint((SummaryDataPointSnapshot) series.point));
+          for (Series series : held) {
+            b.dataPoint((SummaryDataPointSnapshot) series.point);
+          }
           yield b.build();
         }
       });

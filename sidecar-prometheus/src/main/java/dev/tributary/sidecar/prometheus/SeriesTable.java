@@ -30,11 +30,20 @@ final class SeriesTable<S extends SeriesStore.SeriesKey> {
 
   private volatile Object[] slots = new Object[MIN_CAPACITY];
   private volatile int size;
+  private volatile int changes;
   private int tombstones; // writer only
 
   /** The number of series held. */
   int size() {
     return size;
+  }
+
+  /**
+   * How many times a series was added or removals happened: equal readings before and after
+   * something derived from {@link #forEach} mean the same series were held throughout. Any thread.
+   */
+  int changes() {
+    return changes;
   }
 
   /** The held series equal to {@code probe}, or {@code null}. Writer only. */
@@ -69,6 +78,7 @@ final class SeriesTable<S extends SeriesStore.SeriesKey> {
     }
     SLOT.setRelease(t, i, series);
     size = size + 1;
+    changes = changes + 1;
   }
 
   /** Removes the series {@code remove} accepts. Writer only. @return how many were removed */
@@ -86,6 +96,7 @@ final class SeriesTable<S extends SeriesStore.SeriesKey> {
     if (removed > 0) {
       tombstones += removed;
       size = size - removed;
+      changes = changes + 1;
       if (tombstones > t.length / 4 || size < t.length / 8) {
         rehash(size);
       }

@@ -181,6 +181,25 @@ class SeriesStoreTest {
         MetricKind.GAUGE, null, null, T0, labels, 1, null, null))).isEqualTo("type_conflict");
   }
 
+  /** Scrapes hand the series over in label order, kept between scrapes while no series comes or goes. */
+  @Test
+  void eachScrapeShowsTheSeriesHeldThenWithTheirNewestSamples() throws Exception {
+    store.ingest(counter("shop-3", "orders", T0, 3, Map.of()), 0);
+    store.ingest(counter("shop-1", "orders", T0, 1, Map.of()), 0);
+    assertThat(text()).containsSubsequence("instance=\"shop-1\",service=\"shop\"} 1.0", "instance=\"shop-3\",service=\"shop\"} 3.0");
+
+    store.ingest(counter("shop-1", "orders", T0 + 10, 11, Map.of()), 0); // a newer sample, same series
+    store.ingest(counter("shop-2", "orders", T0 + 10, 2, Map.of()), 2); // a new series
+    assertThat(text()).containsSubsequence("shop-1\",service=\"shop\"} 11.0", "shop-2\",service=\"shop\"} 2.0",
+        "shop-3\",service=\"shop\"} 3.0");
+
+    assertThat(store.dropPartitions(Set.of(2))).isEqualTo(1); // a series gone
+    assertThat(text()).contains("shop-1\",service=\"shop\"} 11.0", "shop-3").doesNotContain("shop-2");
+    store.ingest(counter("shop-2", "orders", T0 + 20, 4, Map.of()), 0); // and back: added and removed once each
+    assertThat(text()).containsSubsequence("shop-1\",service=\"shop\"} 11.0", "shop-2\",service=\"shop\"} 4.0",
+        "shop-3\",service=\"shop\"} 3.0");
+  }
+
   @Test
   void labelOrderDoesNotMakeANewSeriesAndAReplacementKeepsTheHeldLabels() throws Exception {
     Map<String, String> ab = new java.util.LinkedHashMap<>();
