@@ -69,6 +69,12 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * side or one after another. Security is off unless the builder turns it on; the heap is
  * {@value #DEFAULT_HEAP}.
  *
+ * <p>The Elasticsearch integ-test distributions lack the {@code analysis-common} module, which the
+ * {@code .security} index needs; into such a distribution the kit installs, once, a plugin with the
+ * four analysis components that index uses
+ * ({@link dev.tributary.testkit.elasticsearch.AnalysisCommonSubset}), so that API keys and native
+ * users work when a test turns security on.
+ *
  * <p>Elasticsearch refuses to run as root. When this JVM runs as root (CI), the server runs as the
  * system user {@value #DEFAULT_SERVICE_USER} (or {@link Builder#serviceUser}) through
  * {@code setpriv}; the user must exist ({@code .ci/setup} creates it), and the unpacked distribution
