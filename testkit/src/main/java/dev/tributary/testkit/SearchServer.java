@@ -9,6 +9,8 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemAlreadyExistsException;
@@ -18,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
@@ -824,39 +827,47 @@ public final class SearchServer implements AutoCloseable {
          * distribution, unless this kit's version of it is there already: its class files, read from
          * this kit's classpath, in a jar of their own, with a descriptor naming the distribution's
          * version. Written to a temporary directory first and moved in, so a server starting
-         * meanwhile sees it whole or not at all.
+         * meanwhile sees it whole or not at all; one JVM at a time (a lock file in the distribution).
          */
         private static void installAnalysisSubset(Path home, String version) throws IOException {
             synchronized (SearchServer.class) {
-                Path pluginDir = home.resolve("plugins").resolve(ANALYSIS_PLUGIN);
-                Map<String, byte[]> files = Map.of(
-                        ANALYSIS_PLUGIN + ".jar", analysisSubsetJar(),
-                        "plugin-descriptor.properties", String.join("\n",
-                                "name=" + ANALYSIS_PLUGIN,
-                                "description=pattern_capture, uax_url_email, lowercase and unique for the .security index"
-                                        + " (Tributary test kit)",
-                                "version=" + version,
-                                "classname=" + ANALYSIS_PLUGIN_CLASS,
-                                "java.version=17",
-                                "elasticsearch.version=" + version,
-                                "").getBytes(StandardCharsets.UTF_8));
-                boolean installed = true;
-                for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                    Path existing = pluginDir.resolve(f.getKey());
-                    installed &= Files.exists(existing) && Arrays.equals(Files.readAllBytes(existing), f.getValue());
+                try (FileChannel lockFile = FileChannel.open(home.resolve(".tributary-analysis-plugin.lock"),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        FileLock lock = lockFile.lock()) {
+                    installAnalysisSubsetLocked(home, version);
                 }
-                if (installed) {
-                    return;
-                }
-                Path staging = Files.createTempDirectory(home.resolve("plugins"), "." + ANALYSIS_PLUGIN + "-");
-                Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
-                for (Map.Entry<String, byte[]> f : files.entrySet()) {
-                    Files.write(staging.resolve(f.getKey()), f.getValue());
-                    Files.setPosixFilePermissions(staging.resolve(f.getKey()), PosixFilePermissions.fromString("rw-r--r--"));
-                }
-                deleteTree(pluginDir);
-                Files.move(staging, pluginDir, StandardCopyOption.ATOMIC_MOVE);
             }
+        }
+
+        private static void installAnalysisSubsetLocked(Path home, String version) throws IOException {
+            Path pluginDir = home.resolve("plugins").resolve(ANALYSIS_PLUGIN);
+            Map<String, byte[]> files = Map.of(
+                    ANALYSIS_PLUGIN + ".jar", analysisSubsetJar(),
+                    "plugin-descriptor.properties", String.join("\n",
+                            "name=" + ANALYSIS_PLUGIN,
+                            "description=pattern_capture, uax_url_email, lowercase and unique for the .security index"
+                                    + " (Tributary test kit)",
+                            "version=" + version,
+                            "classname=" + ANALYSIS_PLUGIN_CLASS,
+                            "java.version=17",
+                            "elasticsearch.version=" + version,
+                            "").getBytes(StandardCharsets.UTF_8));
+            boolean installed = true;
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                Path existing = pluginDir.resolve(f.getKey());
+                installed &= Files.exists(existing) && Arrays.equals(Files.readAllBytes(existing), f.getValue());
+            }
+            if (installed) {
+                return;
+            }
+            Path staging = Files.createTempDirectory(home.resolve("plugins"), "." + ANALYSIS_PLUGIN + "-");
+            Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                Files.write(staging.resolve(f.getKey()), f.getValue());
+                Files.setPosixFilePermissions(staging.resolve(f.getKey()), PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            deleteTree(pluginDir);
+            Files.move(staging, pluginDir, StandardCopyOption.ATOMIC_MOVE);
         }
 
         /** A jar of the class files of the plugin's package, from a directory or a jar on the classpath. */
