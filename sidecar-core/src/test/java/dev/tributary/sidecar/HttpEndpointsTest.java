@@ -1,6 +1,7 @@
 package dev.tributary.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -95,6 +96,37 @@ class HttpEndpointsTest {
     HttpResponse<byte[]> refused = get("/metrics", null, "gzip;q=0, identity");
     assertThat(refused.headers().firstValue("Content-Encoding")).isEmpty();
     assertThat(new String(refused.body(), StandardCharsets.UTF_8)).isEqualTo(TEXT);
+  }
+
+  @Test
+  void gzipIsWrittenAtTheConfiguredLevel() throws Exception {
+    CounterSnapshot.Builder many = CounterSnapshot.builder().name("requests").help("Requests served");
+    for (int i = 0; i < 5_000; i++) {
+      many.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().value(i * 7.25)
+          .labels(Labels.of("route", "/api/v1/items/" + i, "service", "shop")).build());
+    }
+    MetricSnapshots snapshots = MetricSnapshots.of(many.build());
+    byte[] plain = null;
+    int[] sizes = new int[2];
+    int[] levels = {1, 9};
+    for (int i = 0; i < levels.length; i++) {
+      try (HttpEndpoints e = HttpEndpoints.builder().metrics(() -> snapshots).gzipLevel(levels[i]).start()) {
+        HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(e.baseUrl() + "/metrics"))
+            .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        byte[] body = new GZIPInputStream(new ByteArrayInputStream(r.body())).readAllBytes();
+        if (plain != null) {
+          assertThat(body).isEqualTo(plain);
+        }
+        plain = body;
+        sizes[i] = r.body().length;
+      }
+    }
+    assertThat(new String(plain, StandardCharsets.UTF_8)).contains("requests_total{route=\"/api/v1/items/4999\",service=\"shop\"}");
+    assertThat(sizes[1]).as("level 9 against level 1, bytes").isLessThan(sizes[0]);
+    assertThat(SidecarConfig.HTTP_GZIP_LEVEL.defaultValue()).isEqualTo(1);
+    assertThatThrownBy(() -> HttpEndpoints.builder().gzipLevel(0)).hasMessage("gzip level must be 1 to 9, was 0");
+    assertThatThrownBy(() -> HttpEndpoints.builder().gzipLevel(10)).hasMessage("gzip level must be 1 to 9, was 10");
   }
 
   @Test

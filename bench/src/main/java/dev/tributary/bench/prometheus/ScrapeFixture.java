@@ -1,5 +1,7 @@
 package dev.tributary.bench.prometheus;
 
+import dev.tributary.sidecar.HttpEndpoints;
+import dev.tributary.sidecar.SidecarConfig;
 import dev.tributary.wire.EnvelopeCodec;
 import dev.tributary.wire.EnvelopeException;
 import dev.tributary.wire.MetricEnvelope;
@@ -17,7 +19,10 @@ import java.util.zip.GZIPOutputStream;
  * The same series twice: in the sidecar's {@code SeriesStore} (filled through the wire codec, as
  * the consume path fills it) and in a client_java {@link PrometheusRegistry}. A scrape of either is
  * "collect the snapshots, write them with client_java's writer" into a stream like the one
- * {@code HttpEndpoints} writes to (64 KB buffer, or gzip with a 64 KB buffer).
+ * {@code HttpEndpoints} writes to (64 KB buffer, or gzip with a 64 KB buffer). With gzip, each side
+ * compresses as its own HTTP server does: the sidecar with {@code HttpEndpoints.gzip} at the
+ * default {@code http.gzip.level} (1), client_java at the JDK's default level (6), as its
+ * {@code PrometheusScrapeHandler} does.
  */
 final class ScrapeFixture {
   /** The step the series are at (the store holds the newest sample: step 1 after step 0). */
@@ -94,17 +99,25 @@ final class ScrapeFixture {
 
   /** One sidecar scrape; returns the bytes written to the wire. */
   long scrapeSidecar(ExpositionFormatWriter writer, boolean gzip) {
-    return write(writer, store.scrape(), gzip);
+    return write(writer, store.scrape(), gzip, SIDECAR_GZIP);
   }
 
   /** One client_java scrape; returns the bytes written to the wire. */
   long scrapeClientJava(ExpositionFormatWriter writer, boolean gzip) {
-    return write(writer, registry.scrape(), gzip);
+    return write(writer, registry.scrape(), gzip, CLIENT_JAVA_GZIP);
   }
 
-  private static long write(ExpositionFormatWriter writer, MetricSnapshots snapshots, boolean gzip) {
+  /** Wraps the wire in a gzip stream. */
+  interface Gzip {
+    OutputStream wrap(OutputStream wire) throws IOException;
+  }
+
+  static final Gzip SIDECAR_GZIP = wire -> HttpEndpoints.gzip(wire, SidecarConfig.HTTP_GZIP_LEVEL.defaultValue());
+  static final Gzip CLIENT_JAVA_GZIP = wire -> new GZIPOutputStream(wire, BUFFER);
+
+  private static long write(ExpositionFormatWriter writer, MetricSnapshots snapshots, boolean gzip, Gzip compression) {
     CountingStream wire = new CountingStream();
-    try (OutputStream out = gzip ? new GZIPOutputStream(wire, BUFFER) : new BufferedOutputStream(wire, BUFFER)) {
+    try (OutputStream out = gzip ? compression.wrap(wire) : new BufferedOutputStream(wire, BUFFER)) {
       writer.write(out, snapshots);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -153,6 +153,8 @@ public final class KafkaExporter implements AutoCloseable {
     http = HttpEndpoints.builder()
         .host(config.get(SidecarConfig.HTTP_HOST))
         .port(config.get(SidecarConfig.HTTP_PORT))
+        .security(config)
+        .gzipLevel(config.get(SidecarConfig.HTTP_GZIP_LEVEL))
         .metrics(this::snapshots)
         .liveness(() -> !closed)
         .readiness(() -> ready)

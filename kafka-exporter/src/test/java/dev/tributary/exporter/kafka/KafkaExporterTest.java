@@ -8,11 +8,15 @@ import dev.tributary.sidecar.SidecarConfig;
 import dev.tributary.testkit.KafkaBroker;
 import dev.tributary.testkit.KafkaBrokerExtension;
 import dev.tributary.testkit.MutableClock;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -120,6 +125,24 @@ class KafkaExporterTest {
     assertThat(names).hasSizeGreaterThan(25);
     for (String name : names) {
       assertThat(docs).as("docs/kafka-exporter.md documents %s", name).contains("| `" + name + "` |");
+    }
+  }
+
+  /** The common endpoint keys every sidecar takes apply to the exporter too: basic auth here. */
+  @Test
+  void theEndpointsRequireTheConfiguredBasicAuth() throws Exception {
+    String hash = OpenBSDBCrypt.generate("2y", "scrape-Secret-9".toCharArray(), new byte[16], 4);
+    try (KafkaExporter exporter = exporter(new MutableClock(T0),
+        Map.of("http.basic.auth.users", "prometheus:" + hash, "http.gzip.level", "9"))) {
+      HttpResponse<String> anonymous = Scrape.get(exporter.baseUrl() + "/metrics");
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+      assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic realm=\"tributary\""));
+      HttpResponse<String> signedIn = Scrape.HTTP.send(HttpRequest.newBuilder(URI.create(exporter.baseUrl() + "/metrics"))
+          .header("Authorization", "Basic " + Base64.getEncoder()
+              .encodeToString("prometheus:scrape-Secret-9".getBytes(StandardCharsets.UTF_8)))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(signedIn.statusCode()).isEqualTo(200);
+      assertThat(signedIn.body()).contains("# TYPE ");
     }
   }
 

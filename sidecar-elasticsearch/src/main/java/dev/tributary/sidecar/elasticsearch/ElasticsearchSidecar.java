@@ -97,6 +97,7 @@ public final class ElasticsearchSidecar implements AutoCloseable {
           .host(config.get(SidecarConfig.HTTP_HOST))
           .port(config.get(SidecarConfig.HTTP_PORT))
           .security(config)
+          .gzipLevel(config.get(SidecarConfig.HTTP_GZIP_LEVEL))
           .metrics(metrics.registry()::scrape)
           .liveness(loop::isAlive)
           .readiness(() -> loop.isReady() && handler.isReady())

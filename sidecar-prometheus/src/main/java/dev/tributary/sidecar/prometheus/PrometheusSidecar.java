@@ -102,6 +102,7 @@ public final class PrometheusSidecar implements AutoCloseable {
         .host(config.get(SidecarConfig.HTTP_HOST))
         .port(config.get(SidecarConfig.HTTP_PORT))
         .security(config)
+        .gzipLevel(config.get(SidecarConfig.HTTP_GZIP_LEVEL))
         .metrics(this::collect)
         .liveness(loop::isAlive)
         .readiness(loop::isReady)
