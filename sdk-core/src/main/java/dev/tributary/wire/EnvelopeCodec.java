@@ -167,7 +167,7 @@ public final class EnvelopeCodec {
 
   /** See {@link #newDecoder()}. */
   public final class Decoder {
-    private final DecodeCache cache = new DecodeCache();
+    final DecodeCache cache = new DecodeCache();
 
     private Decoder() {}
 

@@ -158,6 +158,25 @@ final class EnvelopeScanner {
   private boolean exact;
   private double exactValue;
 
+  // Where the values that change between the samples of a series lie in the record scanMetric
+  // read last, for SeriesDecoder: per slot its kind (| index << 8 for buckets and quantiles) and
+  // its token's [start, end), in the order read. repeatable: the whole record was read here. A
+  // value given twice is two slots, read again in the same order, so the last one counts there too.
+  static final int SLOT_TIMESTAMP = 1;
+  static final int SLOT_SEQ = 2;
+  static final int SLOT_VALUE = 3;
+  static final int SLOT_COUNT = 4;
+  static final int SLOT_SUM = 5;
+  static final int SLOT_BUCKET = 6;
+  static final int SLOT_QUANTILE = 7;
+  private int[] slotKinds = new int[16];
+  private int[] slotBounds = new int[32];
+  private int slots;
+  private boolean repeatable;
+  // Scratch of repeat(): a histogram's bucket counts or a summary's quantile values, by index.
+  private long[] repeatCounts = new long[16];
+  private double[] repeatValues = new double[16];
+
   EnvelopeScanner(DecodeCache cache) {
     this.cache = cache;
   }
@@ -174,6 +193,8 @@ final class EnvelopeScanner {
     b = bytes;
     pos = offset;
     end = offset + length;
+    slots = 0;
+    repeatable = offset == 0 && length == bytes.length;
     try {
       ws();
       expect('{');
@@ -185,7 +206,10 @@ final class EnvelopeScanner {
         int ke = stringEnd;
         colon();
         if (is(ks, ke, TIMESTAMP)) {
+          ws();
+          int at = pos;
           r.timestamp = timestamp(false);
+          slot(SLOT_TIMESTAMP, 0, at);
         } else if (is(ks, ke, TRIBUTARY)) {
           tributary(r);
         } else if (is(ks, ke, SERVICE)) {
@@ -205,10 +229,157 @@ final class EnvelopeScanner {
       } while (nextMember());
       return true;
     } catch (Decline | ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
+      repeatable = false;
       return false; // IllegalArgumentException: a timestamp or number the parsers refused
     } finally {
       b = null;
     }
+  }
+
+  /** Notes that the value just read, from {@code start} to {@link #pos}, is a slot. */
+  private void slot(int kind, int index, int start) {
+    if (slots == slotKinds.length) {
+      slotKinds = Arrays.copyOf(slotKinds, slots * 2);
+      slotBounds = Arrays.copyOf(slotBounds, slots * 4);
+    }
+    slotKinds[slots] = kind | index << 8;
+    slotBounds[2 * slots] = start;
+    slotBounds[2 * slots + 1] = pos;
+    slots++;
+  }
+
+  private long slotLong(int kind, int index) {
+    ws();
+    int at = pos;
+    long v = longValue();
+    slot(kind, index, at);
+    return v;
+  }
+
+  private double slotDouble(int kind, int index) {
+    ws();
+    int at = pos;
+    double v = doubleValue();
+    slot(kind, index, at);
+    return v;
+  }
+
+  /**
+   * Whether the record {@link #scanMetric} read last (whole, from offset 0) can be a
+   * {@link SeriesTemplate}: it was read here, not declined.
+   */
+  boolean repeatable() {
+    return repeatable;
+  }
+
+  /** The slots of the record {@link #scanMetric} read last, for a {@link SeriesTemplate}. */
+  int slots() {
+    return slots;
+  }
+
+  int slotKind(int i) {
+    return slotKinds[i];
+  }
+
+  int slotStart(int i) {
+    return slotBounds[2 * i];
+  }
+
+  int slotEnd(int i) {
+    return slotBounds[2 * i + 1];
+  }
+
+  /**
+   * {@code value}, read as a repeat of {@code t}'s record: its bytes outside the slots must be
+   * {@code t}'s, and each slot's value is read as {@link #scanMetric} reads it. Returns the
+   * envelope {@code build()} would make of it, or {@code null} to decline (the caller then decodes
+   * the record), also for any value {@code build()} would refuse.
+   */
+  MetricEnvelope repeat(SeriesTemplate t, byte[] value) {
+    byte[] tb = t.bytes;
+    double[] bounds = t.bounds;
+    int n = bounds == null ? 0 : bounds.length;
+    if (repeatCounts.length < n) {
+      repeatCounts = new long[n];
+      repeatValues = new double[n];
+    }
+    long[] bucketCounts = repeatCounts;
+    double[] quantileValues = repeatValues;
+    MetricEnvelope.MetricKind kind = t.kind;
+    if (kind == MetricEnvelope.MetricKind.SUMMARY) {
+      Arrays.fill(quantileValues, 0, n, Double.NaN); // a quantile without a value
+    }
+    long timestamp = t.timestamp;
+    long seq = t.seq;
+    double v = t.value;
+    long count = t.count;
+    double sum = t.sum;
+    b = value;
+    end = value.length;
+    try {
+      int p = 0;
+      int q = 0;
+      int[] slotData = t.slotData;
+      for (int i = 0; i < t.slots; i++) {
+        int start = slotData[3 * i + 1];
+        int length = start - q;
+        if (length > end - p || !Arrays.equals(value, p, p + length, tb, q, start)) {
+          return null;
+        }
+        pos = p + length;
+        int slot = slotData[3 * i];
+        switch (slot & 0xff) {
+          case SLOT_TIMESTAMP -> timestamp = timestamp(false);
+          case SLOT_SEQ -> seq = nonNegative(longValue());
+          case SLOT_VALUE -> v = doubleValue();
+          case SLOT_COUNT -> count = nonNegative(longValue());
+          case SLOT_SUM -> sum = doubleValue();
+          case SLOT_BUCKET -> bucketCounts[slot >>> 8] = nonNegative(longValue());
+          case SLOT_QUANTILE -> quantileValues[slot >>> 8] = doubleValue();
+          default -> throw new IllegalStateException("slot kind " + slot);
+        }
+        p = pos;
+        q = slotData[3 * i + 2];
+      }
+      if (tb.length - q != end - p || !Arrays.equals(value, p, end, tb, q, tb.length)) {
+        return null;
+      }
+    } catch (Decline | ArrayIndexOutOfBoundsException | IllegalArgumentException ex) {
+      return null;
+    } finally {
+      b = null;
+    }
+    MetricEnvelope.Histogram h = null;
+    MetricEnvelope.Summary sm = null;
+    if (kind == MetricEnvelope.MetricKind.HISTOGRAM) {
+      if (Double.isNaN(sum)) {
+        return null; // build() names the error
+      }
+      MetricEnvelope.Bucket[] buckets = new MetricEnvelope.Bucket[n];
+      for (int i = 0; i < n; i++) {
+        buckets[i] = new MetricEnvelope.Bucket(bounds[i], bucketCounts[i]);
+      }
+      h = new MetricEnvelope.Histogram(List.of(buckets), count, sum);
+    } else if (kind == MetricEnvelope.MetricKind.SUMMARY) {
+      if (Double.isNaN(sum)) {
+        return null;
+      }
+      MetricEnvelope.Quantile[] quantiles = new MetricEnvelope.Quantile[n];
+      for (int i = 0; i < n; i++) {
+        quantiles[i] = new MetricEnvelope.Quantile(bounds[i], quantileValues[i]);
+      }
+      sm = new MetricEnvelope.Summary(List.of(quantiles), count, sum);
+    }
+    return new MetricEnvelope(timestamp, t.source, t.stream, seq, t.name, kind, t.help, t.unit, t.start, t.labels,
+        h == null && sm == null ? v : Double.NaN, h, sm);
+  }
+
+  /** A count or sequence number; a negative one declines ({@code build()} refuses it). */
+  private static long nonNegative(long v) {
+    if (v < 0) {
+      throw DECLINE;
+    }
+    return v;
   }
 
   /**
@@ -225,7 +396,7 @@ final class EnvelopeScanner {
       r.type = setOr(lastType, r.type);
       r.run = setOr(lastRun, r.run);
       r.stream = setOr(lastStream, r.stream);
-      r.seq = longValue();
+      r.seq = slotLong(SLOT_SEQ, 0);
       while (nextMember()) {
         tributaryMember(r);
       }
@@ -288,7 +459,7 @@ final class EnvelopeScanner {
     } else if (is(ks, ke, STREAM)) {
       r.stream = stringOrNull();
     } else if (is(ks, ke, SEQ)) {
-      r.seq = longValue();
+      r.seq = slotLong(SLOT_SEQ, 0);
     } else {
       skipValue(1);
     }
@@ -495,12 +666,12 @@ final class EnvelopeScanner {
     } else if (is(ks, ke, START)) {
       r.start = timestamp(true);
     } else if (is(ks, ke, VALUE)) {
-      r.value = doubleValue();
+      r.value = slotDouble(SLOT_VALUE, 0);
       r.hasValue = true;
     } else if (is(ks, ke, COUNT)) {
-      r.count = longValue();
+      r.count = slotLong(SLOT_COUNT, 0);
     } else if (is(ks, ke, SUM)) {
-      r.sum = doubleValue();
+      r.sum = slotDouble(SLOT_SUM, 0);
     } else if (is(ks, ke, BUCKETS)) {
       r.buckets = buckets();
     } else if (is(ks, ke, QUANTILES)) {
@@ -599,7 +770,7 @@ final class EnvelopeScanner {
           if (is(ks, ke, LE)) {
             le = doubleValue();
           } else if (is(ks, ke, COUNT)) {
-            c = longValue();
+            c = slotLong(SLOT_BUCKET, list.size());
           } else {
             skipValue(3);
           }
@@ -634,7 +805,7 @@ final class EnvelopeScanner {
           if (is(ks, ke, QUANTILE)) {
             q = doubleValue();
           } else if (is(ks, ke, VALUE)) {
-            v = doubleValue();
+            v = slotDouble(SLOT_QUANTILE, list.size());
           } else {
             skipValue(3);
           }

@@ -2,11 +2,13 @@ package dev.tributary.bench.prometheus;
 
 import dev.tributary.wire.EnvelopeCodec;
 import dev.tributary.wire.MetricEnvelope.MetricKind;
+import dev.tributary.wire.SeriesDecoder;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.ref.Reference;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +29,9 @@ import java.util.Locale;
  * measured after the first sample of every series and again after the second (steady state: a
  * running sidecar replaces samples), each sample encoded and decoded by the wire codec as the
  * consume path does; client_java is given label values created once per distinct value, as an
- * application passes its constants.
+ * application passes its constants. The consume path also keeps the last record of each series in
+ * its {@code SeriesDecoder} (the templates that let it read a series' next record by comparing
+ * bytes): measured on their own, after one sample of every series.
  */
 public final class HeapPerSeriesHarness {
   private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
@@ -64,7 +68,7 @@ public final class HeapPerSeriesHarness {
   }
 
   /** Bytes per series of one kind at one size. */
-  record Row(MetricKind kind, int series, double storeFirst, double storeSteady, double clientJava) {
+  record Row(MetricKind kind, int series, double storeFirst, double storeSteady, double templates, double clientJava) {
     double ratio() {
       return storeSteady / clientJava;
     }
@@ -94,6 +98,13 @@ public final class HeapPerSeriesHarness {
         Reference.reachabilityFence(store);
         store = null;
 
+        long before3 = settledUsed();
+        SeriesDecoder decoder = new SeriesDecoder(codec.newDecoder(), n);
+        decodeStep(decoder, w, 1, base, codec);
+        long withTemplates = settledUsed();
+        Reference.reachabilityFence(decoder);
+        decoder = null;
+
         long before2 = settledUsed();
         PrometheusRegistry registry = ClientJavaSeries.registry(w, 1);
         long withRegistry = settledUsed();
@@ -101,21 +112,34 @@ public final class HeapPerSeriesHarness {
         registry = null;
 
         Row row = new Row(kind, n, (double) (first - before) / n, (double) (steady - before) / n,
-            (double) (withRegistry - before2) / n);
+            (double) (withTemplates - before3) / n, (double) (withRegistry - before2) / n);
         rows.add(row);
-        out.printf(Locale.ROOT, "%s × %,d: store %.0f B/series after one sample, %.0f steady; client_java %.0f%n",
-            kind.wireName(), n, row.storeFirst(), row.storeSteady(), row.clientJava());
+        out.printf(Locale.ROOT, "%s × %,d: store %.0f B/series after one sample, %.0f steady; decoder templates %.0f;"
+            + " client_java %.0f%n", kind.wireName(), n, row.storeFirst(), row.storeSteady(), row.templates(), row.clientJava());
       }
     }
     out.println();
-    out.println("| kind | series | store, first sample (B/series) | store, steady (B/series) | client_java (B/series) | store steady / client_java |");
-    out.println("|---|---:|---:|---:|---:|---:|");
+    out.println("| kind | series | store, first sample (B/series) | store, steady (B/series) | decoder templates (B/series) "
+        + "| client_java (B/series) | store steady / client_java |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|");
     for (Row r : rows) {
-      out.printf(Locale.ROOT, "| %s%s | %,d | %.0f | %.0f | %.0f | %.2f |%n", r.kind().wireName(),
+      out.printf(Locale.ROOT, "| %s%s | %,d | %.0f | %.0f | %.0f | %.0f | %.2f |%n", r.kind().wireName(),
           r.kind() == MetricKind.HISTOGRAM ? " (" + (Workload.BOUNDS.length + 1) + " buckets)" : "", r.series(),
-          r.storeFirst(), r.storeSteady(), r.clientJava(), r.ratio());
+          r.storeFirst(), r.storeSteady(), r.templates(), r.clientJava(), r.ratio());
     }
     return rows;
+  }
+
+  /**
+   * Decodes one sample of every series of {@code w} through {@code decoder}, keyed by sender as the
+   * SDK keys them: what the sidecar's consume path keeps of them is the decoder's templates.
+   */
+  static void decodeStep(SeriesDecoder decoder, Workload w, int step, long base, EnvelopeCodec codec) {
+    w.forEachSample(step, base,
+        (i, e) -> decoder.decode(e.source().instanceKey().getBytes(StandardCharsets.UTF_8), codec.encode(e)));
+    if (decoder.size() != w.series()) {
+      throw new IllegalStateException("the decoder holds " + decoder.size() + " templates, expected " + w.series());
+    }
   }
 
   /** Used heap after full collections: the lowest of three samples. */

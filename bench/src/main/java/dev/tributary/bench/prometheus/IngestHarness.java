@@ -330,6 +330,7 @@ public final class IngestHarness {
     String metrics;
     try {
       sidecar.start();
+      long started = System.nanoTime();
       while (!sidecar.isReady()) {
         if (System.nanoTime() - deadline > 0 || !sidecar.isAlive()) {
           throw new IllegalStateException("the sidecar did not catch up within 10 minutes (alive: " + sidecar.isAlive() + ")");
@@ -355,8 +356,8 @@ public final class IngestHarness {
       double rate = records / (elapsed / 1e9);
       Run run = new Run(round, "sidecar", records, elapsed / 1e9, rate, Double.NaN, cpu / 1e3 / records, jit,
           String.format(Locale.ROOT, "%,.0f series held, 0 failed", held));
-      out.printf(Locale.ROOT, "%s sidecar: %,.0f records/s (%.2f s start to ready), %.2f CPU-µs/record, JIT %d ms; %s%n",
-          label(round), rate, run.seconds(), run.cpuMicrosPerRecord(), jit, run.note());
+      out.printf(Locale.ROOT, "%s sidecar: %,.0f records/s (%.2f s start to ready, start() %.0f ms), %.2f CPU-µs/record, JIT %d ms; %s%n",
+          label(round), rate, run.seconds(), (started - t0) / 1e6, run.cpuMicrosPerRecord(), jit, run.note());
       return run;
     } finally {
       sidecar.close();

@@ -3,7 +3,6 @@ package dev.tributary.bench.prometheus;
 import dev.tributary.sidecar.HttpEndpoints;
 import dev.tributary.sidecar.SidecarConfig;
 import dev.tributary.wire.EnvelopeCodec;
-import dev.tributary.wire.EnvelopeException;
 import dev.tributary.wire.MetricEnvelope;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
@@ -65,24 +64,13 @@ final class ScrapeFixture {
    * first, so the store holds what the consume path would give it (strings fresh from JSON).
    */
   static void ingestStep(SidecarStore store, Workload w, int step, long base, EnvelopeCodec codec) {
-    for (int i = 0; i < w.instances(); i++) {
-      long seq = (long) step * w.seriesPerInstance();
-      for (int m = 0; m < w.metrics(); m++) {
-        for (int r = 0; r < w.routes(); r++) {
-          MetricEnvelope sent = w.envelope(i, m, r, step, base, ++seq);
-          MetricEnvelope received;
-          try {
-            received = (MetricEnvelope) codec.decode(codec.encode(sent));
-          } catch (EnvelopeException e) {
-            throw new IllegalStateException(e);
-          }
-          String outcome = store.ingest(received, i % 3);
-          if (!outcome.equals("ACCEPTED")) {
-            throw new IllegalStateException("the store did not accept " + sent + ": " + outcome);
-          }
-        }
+    w.forEachSample(step, base, (i, sent) -> {
+      MetricEnvelope received = (MetricEnvelope) codec.decode(codec.encode(sent));
+      String outcome = store.ingest(received, i % 3);
+      if (!outcome.equals("ACCEPTED")) {
+        throw new IllegalStateException("the store did not accept " + sent + ": " + outcome);
       }
-    }
+    });
     if (store.size() != w.series()) {
       throw new IllegalStateException("the store holds " + store.size() + " series, expected " + w.series());
     }

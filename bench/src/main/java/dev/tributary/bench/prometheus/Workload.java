@@ -1,5 +1,6 @@
 package dev.tributary.bench.prometheus;
 
+import dev.tributary.wire.EnvelopeException;
 import dev.tributary.wire.MetricEnvelope;
 import dev.tributary.wire.MetricEnvelope.MetricKind;
 import dev.tributary.wire.Source;
@@ -125,6 +126,30 @@ record Workload(int metrics, int instances, int routes, MetricKind only) {
           start, labels, Double.NaN, histogram(observations(instance, metric, route, step)), null);
       case SUMMARY -> throw new IllegalStateException("summaries are not part of the workload");
     };
+  }
+
+  /** What is done with each envelope of a step; its instance is the envelope's sender. */
+  interface Sample {
+    void accept(int instance, MetricEnvelope e) throws EnvelopeException;
+  }
+
+  /**
+   * One sample of every series at {@code step}, in the SDK's order (instance by instance, each
+   * instance's series in the same order every step), numbered per instance.
+   */
+  void forEachSample(int step, long baseTimestamp, Sample sample) {
+    for (int i = 0; i < instances(); i++) {
+      long seq = (long) step * seriesPerInstance();
+      for (int m = 0; m < metrics(); m++) {
+        for (int r = 0; r < routes(); r++) {
+          try {
+            sample.accept(i, envelope(i, m, r, step, baseTimestamp, ++seq));
+          } catch (EnvelopeException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      }
+    }
   }
 
   static MetricEnvelope.Histogram histogram(double[] observations) {

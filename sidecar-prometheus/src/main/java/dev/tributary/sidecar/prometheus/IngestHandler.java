@@ -10,11 +10,15 @@ import dev.tributary.wire.EnvelopeCodec;
 import dev.tributary.wire.EnvelopeException;
 import dev.tributary.wire.HealthEnvelope;
 import dev.tributary.wire.MetricEnvelope;
+import dev.tributary.wire.SeriesDecoder;
+import dev.tributary.wire.SeriesTemplate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * could still be exposed is read again, so a sidecar that takes over partitions (or restarts) serves
  * complete series at once instead of waiting for the senders' next step. Newest-wins makes the
  * replay harmless.
+ *
+ * <p>A batch is taken per partition in two passes: first every record is decoded (metric records
+ * by a {@link SeriesDecoder}, which reads most of them by comparing bytes with their series'
+ * previous record), then the store's series of the whole batch are read at once
+ * ({@link SeriesStore#prefetch}), then the samples are applied in order. Rejections and
+ * dead-letters keep the records' order.
  */
 final class IngestHandler implements RecordHandler {
   private static final Logger LOG = LoggerFactory.getLogger(IngestHandler.class);
@@ -40,6 +50,8 @@ final class IngestHandler implements RecordHandler {
   private static final long EXPIRY_INTERVAL_MILLIS = 1000;
 
   private final EnvelopeCodec.Decoder decoder = EnvelopeCodec.create().newDecoder();
+  /** Metric records, most of which repeat their series' previous one but for the numbers. */
+  private final SeriesDecoder series;
   private final String metricsTopic;
   private final String healthTopic;
   private final SeriesStore store;
@@ -52,9 +64,13 @@ final class IngestHandler implements RecordHandler {
   private final Map<TopicPartition, SequenceTracker> sequences = new HashMap<>();
   private final SequenceTracker.Listener sequenceListener;
   private long lastExpiry;
+  private long repeatsCounted;
+  // A batch's records decoded (an Envelope or the EnvelopeException), and their series' templates.
+  private Object[] decoded = new Object[0];
+  private SeriesTemplate[] templates = new SeriesTemplate[0];
 
   IngestHandler(String metricsTopic, String healthTopic, SeriesStore store, HealthStore health, DeadLetterWriter dlq,
-      SidecarMetrics metrics, StoreMetrics storeMetrics, Clock clock, Duration staleness) {
+      SidecarMetrics metrics, StoreMetrics storeMetrics, Clock clock, Duration staleness, int templates) {
     this.metricsTopic = metricsTopic;
     this.healthTopic = healthTopic;
     this.store = store;
@@ -65,6 +81,7 @@ final class IngestHandler implements RecordHandler {
     this.clock = clock;
     this.stalenessMillis = staleness.toMillis();
     this.lastExpiry = clock.millis();
+    this.series = new SeriesDecoder(decoder, templates);
     this.sequenceListener = new SequenceTracker.Listener() {
       @Override
       public void gaps(String service, String stream, long missing) {
@@ -86,9 +103,30 @@ final class IngestHandler implements RecordHandler {
       boolean metricsPartition = tp.topic().equals(metricsTopic);
       SequenceTracker tracker = sequences.computeIfAbsent(tp,
           t -> SequenceTracker.builder().idleTimeout(Duration.ofMillis(stalenessMillis)).listener(sequenceListener).build());
-      for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+      List<ConsumerRecord<byte[], byte[]>> batch = records.records(tp);
+      int n = batch.size();
+      if (decoded.length < n) {
+        decoded = new Object[n];
+        templates = new SeriesTemplate[n];
+      }
+      for (int i = 0; i < n; i++) {
+        ConsumerRecord<byte[], byte[]> record = batch.get(i);
         try {
-          ingest(record, metricsPartition, tracker, now);
+          decoded[i] = metricsPartition ? series.decode(record.key(), record.value()) : decoder.decode(record.value());
+          templates[i] = metricsPartition ? series.template() : null;
+        } catch (EnvelopeException e) {
+          decoded[i] = e;
+          templates[i] = null;
+        }
+      }
+      store.prefetch(templates, n);
+      for (int i = 0; i < n; i++) {
+        ConsumerRecord<byte[], byte[]> record = batch.get(i);
+        try {
+          if (decoded[i] instanceof EnvelopeException e) {
+            throw e;
+          }
+          ingest(record, (Envelope) decoded[i], templates[i], metricsPartition, tracker, now);
         } catch (EnvelopeException e) {
           reject(record, e.reason().code(), e.getMessage());
           deadLettered = true;
@@ -97,7 +135,11 @@ final class IngestHandler implements RecordHandler {
           deadLettered = true;
         }
       }
+      Arrays.fill(decoded, 0, n, null);
+      Arrays.fill(templates, 0, n, null);
     }
+    storeMetrics.repeated.inc(series.repeats() - repeatsCounted);
+    repeatsCounted = series.repeats();
     if (deadLettered) {
       dlq.awaitPending(DLQ_ACK_TIMEOUT);
     }
@@ -108,16 +150,15 @@ final class IngestHandler implements RecordHandler {
     return RecordHandler.processedThrough(records);
   }
 
-  private void ingest(ConsumerRecord<byte[], byte[]> record, boolean metricsRecord, SequenceTracker tracker, long now)
-      throws EnvelopeException, SampleRejected {
-    Envelope envelope = decoder.decode(record.value());
+  private void ingest(ConsumerRecord<byte[], byte[]> record, Envelope envelope, SeriesTemplate template,
+      boolean metricsRecord, SequenceTracker tracker, long now) throws SampleRejected {
     if (metricsRecord && !(envelope instanceof MetricEnvelope) || !metricsRecord && !(envelope instanceof HealthEnvelope)) {
       throw new SampleRejected(SampleRejected.UNEXPECTED_TYPE, "a " + envelope.type().wireName() + " envelope on " + record.topic());
     }
     tracker.observe(envelope.source().service(), envelope.source().instance(), envelope.source().runId(),
         envelope.stream(), envelope.seq(), now);
     if (envelope instanceof MetricEnvelope m) {
-      switch (store.ingest(m, record.partition(), now)) {
+      switch (store.ingest(m, record.partition(), now, template)) {
         case ACCEPTED -> { }
         case DUPLICATE -> storeMetrics.ignoredDuplicate.inc();
         case STALE -> storeMetrics.ignoredStale.inc();

@@ -85,7 +85,7 @@ public final class PrometheusSidecar implements AutoCloseable {
     StoreMetrics storeMetrics = new StoreMetrics(metrics.registry(), store, health);
     dlq = DeadLetterWriter.create(bootstrap, config.kafkaProperties(), metrics);
     handler = new IngestHandler(config.get(METRICS_TOPIC), config.get(HEALTH_TOPIC), store, health, dlq, metrics,
-        storeMetrics, clock, config.get(STALENESS_TIMEOUT));
+        storeMetrics, clock, config.get(STALENESS_TIMEOUT), config.get(PrometheusSidecarKeys.DECODE_TEMPLATES));
     loop = ConsumeLoop.builder()
         .bootstrapServers(bootstrap)
         .groupId(config.get(SidecarConfig.GROUP_ID))

@@ -1,6 +1,7 @@
 package dev.tributary.sidecar.prometheus;
 
 import dev.tributary.wire.MetricEnvelope;
+import dev.tributary.wire.SeriesTemplate;
 import dev.tributary.wire.MetricEnvelope.MetricKind;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The newest sample of every (series, instance), ready to be written by client_java.
@@ -84,6 +86,8 @@ final class SeriesStore {
     /** The newest sample's timestamp and partition: writer only. */
     long timestamp;
     int partition;
+    /** No longer held (expired, DOWN, revoked): writer only; a template's attachment may still name it. */
+    boolean removed;
     /** The newest sample, as it is written; read by scrapes. */
     volatile DataPointSnapshot point;
 
@@ -254,6 +258,9 @@ final class SeriesStore {
   private final ConcurrentHashMap<String, Family> families = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, DownMark> down = new ConcurrentHashMap<>();
   private volatile int size; // written by the single writer only
+  /** What {@link #prefetch} read, kept so that its loads are not optimised away. */
+  @SuppressWarnings("unused")
+  private long prefetched;
   // Writer-only state: the probe for lookups and the exposed names already validated, per kind.
   private final SeriesKey probe = SeriesKey.probe();
   private final RecentSeries recent = new RecentSeries();
@@ -291,7 +298,18 @@ final class SeriesStore {
    * when a series is new (a key equal to a held one has the same, already valid, labels).
    */
   Outcome ingest(MetricEnvelope e, int partition, long now) throws SampleRejected {
-    Series held = recent.get(e);
+    return ingest(e, partition, now, null);
+  }
+
+  /**
+   * Takes one sample, with the series' {@link SeriesTemplate} from the consumer's
+   * {@link dev.tributary.wire.SeriesDecoder} (or {@code null}): the store keeps the series it
+   * resolves as the template's attachment, so the next sample decoded with the same template finds
+   * its series without a lookup.
+   */
+  Outcome ingest(MetricEnvelope e, int partition, long now, SeriesTemplate template) throws SampleRejected {
+    Series held = template != null && template.attachment() instanceof Series attached && !attached.removed
+        ? attached : recent.get(e);
     Family family;
     String name;
     SeriesKey key = null;
@@ -305,6 +323,9 @@ final class SeriesStore {
       held = family == null ? null : family.series.get(key);
       if (held != null) {
         recent.put(e, held);
+        if (template != null) {
+          template.attach(held);
+        }
       }
     }
     Labels labels = held == null ? labels(e) : held.labels;
@@ -351,9 +372,28 @@ final class SeriesStore {
       Series created = new Series(key, family, labels, e.source().instanceKey(), point, e.timestamp(), partition);
       family.series.add(created);
       recent.put(e, created);
+      if (template != null) {
+        template.attach(created);
+      }
       size++;
     }
     return Outcome.ACCEPTED;
+  }
+
+  /**
+   * Reads the held series of a batch's samples (those whose template names one) before the samples
+   * are taken one by one. Each is otherwise a cache miss in the middle of {@link #ingest}, where the
+   * processor waits for it (12% of the consume thread's time); loaded here in one loop of
+   * independent loads, they are fetched from memory side by side.
+   */
+  void prefetch(SeriesTemplate[] templates, int n) {
+    long touched = 0;
+    for (int i = 0; i < n; i++) {
+      if (templates[i] != null && templates[i].attachment() instanceof Series s) {
+        touched += s.timestamp;
+      }
+    }
+    prefetched = touched;
   }
 
   /** An instance said DOWN at {@code timestamp}: its older samples go after the grace period. */
@@ -385,12 +425,12 @@ final class SeriesStore {
     for (Iterator<Family> fit = families.values().iterator(); fit.hasNext(); ) {
       Family family = fit.next();
       if (!down.isEmpty()) {
-        gone += family.series.removeIf(series -> {
+        gone += remove(family, series -> {
           DownMark mark = down.get(series.instanceKey);
           return mark != null && now - mark.timestamp >= downGraceMillis && series.timestamp <= mark.timestamp;
         });
       }
-      stale += family.series.removeIf(series -> now - series.timestamp > stalenessMillis);
+      stale += remove(family, series -> now - series.timestamp > stalenessMillis);
       if (family.series.size() == 0) {
         fit.remove();
       }
@@ -404,12 +444,23 @@ final class SeriesStore {
     return new long[] {stale, gone};
   }
 
+  /** Removes the series of {@code family} that match, each marked {@link Series#removed}. */
+  private static int remove(Family family, Predicate<Series> match) {
+    return family.series.removeIf(series -> {
+      if (!match.test(series)) {
+        return false;
+      }
+      series.removed = true;
+      return true;
+    });
+  }
+
   /** Forgets the series of revoked partitions. @return series removed */
   long dropPartitions(Set<Integer> partitions) {
     long dropped = 0;
     for (Iterator<Family> fit = families.values().iterator(); fit.hasNext(); ) {
       Family family = fit.next();
-      dropped += family.series.removeIf(series -> partitions.contains(series.partition));
+      dropped += remove(family, series -> partitions.contains(series.partition));
       if (family.series.size() == 0) {
         fit.remove();
       }

@@ -19,6 +19,7 @@ final class StoreMetrics {
   final CounterDataPoint ignoredDuplicate;
   final CounterDataPoint ignoredStale;
   final CounterDataPoint ignoredAfterDown;
+  final CounterDataPoint repeated;
 
   StoreMetrics(PrometheusRegistry registry, SeriesStore store, HealthStore health) {
     GaugeWithCallback.builder().name("tributary_prometheus_series")
@@ -35,6 +36,9 @@ final class StoreMetrics {
     Counter ignored = Counter.builder().name("tributary_prometheus_samples_ignored")
         .help("Samples not applied: duplicate (same timestamp), stale (older than the staleness timeout), after_down")
         .labelNames("reason").register(registry);
+    repeated = Counter.builder().name("tributary_prometheus_records_repeated")
+        .help("Metric records read by comparing bytes with their series' previous record (decode.templates)")
+        .register(registry);
     evictedStale = evicted.labelValues("stale");
     evictedDown = evicted.labelValues("down");
     evictedRevoked = evicted.labelValues("revoked");

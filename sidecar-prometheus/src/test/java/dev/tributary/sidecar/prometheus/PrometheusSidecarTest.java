@@ -75,6 +75,15 @@ class PrometheusSidecarTest {
         String om = scrape(sidecar.baseUrl(), OPENMETRICS);
         assertThat(om).contains("# TYPE orders counter\n", "orders_total{instance=\"pay-1\",method=\"card\",service=\"payments\"} 3.0\n")
             .endsWith("# EOF\n");
+
+        // Every step repeats the previous one's records but for the numbers: read by comparing
+        // bytes, and new values come through that way.
+        orders.labels("card").increment(2);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+          String later = scrape(sidecar.baseUrl(), null);
+          assertThat(later).contains("orders_total{instance=\"pay-1\",method=\"card\",service=\"payments\"} 5.0\n");
+          assertThat(SidecarHarness.sample(later, "tributary_prometheus_records_repeated_total")).isGreaterThan(3);
+        });
       } finally {
         app.close(); // final step and a final DOWN heartbeat
       }

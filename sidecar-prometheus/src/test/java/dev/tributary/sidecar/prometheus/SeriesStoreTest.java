@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tributary.testkit.MutableClock;
+import dev.tributary.wire.EnvelopeCodec;
 import dev.tributary.wire.MetricEnvelope;
 import dev.tributary.wire.MetricEnvelope.MetricKind;
+import dev.tributary.wire.SeriesDecoder;
+import dev.tributary.wire.SeriesTemplate;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -198,6 +202,40 @@ class SeriesStoreTest {
     store.ingest(counter("shop-2", "orders", T0 + 20, 4, Map.of()), 0); // and back: added and removed once each
     assertThat(text()).containsSubsequence("shop-1\",service=\"shop\"} 11.0", "shop-2\",service=\"shop\"} 4.0",
         "shop-3\",service=\"shop\"} 3.0");
+  }
+
+  /**
+   * A sample read through its series' template finds the series the template names; a series
+   * removed meanwhile (dropped partition, expiry) is not written to but held anew.
+   */
+  @Test
+  void aTemplatesSeriesIsUsedWhileHeldAndHeldAnewAfterItWasRemoved() throws Exception {
+    EnvelopeCodec codec = EnvelopeCodec.create();
+    SeriesDecoder decoder = new SeriesDecoder(codec.newDecoder(), 100);
+    byte[] key = "shop/shop-1".getBytes(StandardCharsets.UTF_8);
+    Object[] attached = new Object[4];
+    for (int step = 0; step < 4; step++) {
+      long ts = T0 + 10 * step;
+      for (String name : new String[] {"payments", "orders"}) {
+        MetricEnvelope sent = new MetricEnvelope(ts, Envelopes.source("shop-1"), "metrics", 100L * step + name.length(), name,
+            MetricKind.COUNTER, "Taken", null, T0 - 60_000, Map.of(), 10.0 + step, null, null);
+        MetricEnvelope read = (MetricEnvelope) decoder.decode(key, codec.encode(sent));
+        assertThat(read).isEqualTo(sent);
+        assertThat(store.ingest(read, 0, clock.millis(), decoder.template())).isEqualTo(SeriesStore.Outcome.ACCEPTED);
+        assertThat(decoder.template().attachment()).isInstanceOf(SeriesStore.Series.class);
+      }
+      attached[step] = decoder.template().attachment(); // orders'
+      assertThat(store.size()).isEqualTo(2);
+      assertThat(text()).contains("orders_total{instance=\"shop-1\",service=\"shop\"} " + (10.0 + step));
+      if (step == 1) {
+        assertThat(store.dropPartitions(Set.of(0))).isEqualTo(2);
+        assertThat(text()).doesNotContain("orders_total{");
+      }
+    }
+    assertThat(attached[1]).isSameAs(attached[0]);
+    assertThat(attached[2]).as("held anew after the drop").isNotSameAs(attached[1]);
+    assertThat(attached[3]).isSameAs(attached[2]);
+    assertThat(decoder.repeats()).isEqualTo(1 + 2 + 2);
   }
 
   @Test

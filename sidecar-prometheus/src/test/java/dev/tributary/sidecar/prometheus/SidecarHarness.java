@@ -71,6 +71,12 @@ final class SidecarHarness {
     }
   }
 
+  /** The value of the sample line that starts with {@code name} and a space; fails if there is none. */
+  static double sample(String exposition, String name) {
+    return exposition.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1)))
+        .findFirst().orElseThrow(() -> new AssertionError("no sample " + name));
+  }
+
   static int status(String baseUrl, String path) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).build(),
         HttpResponse.BodyHandlers.discarding()).statusCode();
