@@ -173,6 +173,8 @@ final class EnvelopeScanner {
   private int[] slotBounds = new int[32];
   private int slots;
   private boolean repeatable;
+  /** Where the top-level {@code metric} member's name starts (its quote) in that record, or -1. */
+  private int metricKeyAt;
   // Scratch of repeat(): a histogram's bucket counts or a summary's quantile values, by index.
   private long[] repeatCounts = new long[16];
   private double[] repeatValues = new double[16];
@@ -194,6 +196,7 @@ final class EnvelopeScanner {
     pos = offset;
     end = offset + length;
     slots = 0;
+    metricKeyAt = -1;
     repeatable = offset == 0 && length == bytes.length;
     try {
       ws();
@@ -217,6 +220,9 @@ final class EnvelopeScanner {
         } else if (is(ks, ke, LABELS)) {
           r.labels = labels();
         } else if (is(ks, ke, METRIC)) {
+          if (metricKeyAt < 0) {
+            metricKeyAt = ks - 1;
+          }
           metric(r);
         } else {
           for (byte[] other : OTHER_TYPES) {
@@ -289,6 +295,11 @@ final class EnvelopeScanner {
     return slotBounds[2 * i + 1];
   }
 
+  /** Where the record's top-level {@code metric} member starts, or -1. */
+  int metricKeyAt() {
+    return metricKeyAt;
+  }
+
   /**
    * {@code value}, read as a repeat of {@code t}'s record: its bytes outside the slots must be
    * {@code t}'s, and each slot's value is read as {@link #scanMetric} reads it. Returns the
@@ -296,7 +307,6 @@ final class EnvelopeScanner {
    * the record), also for any value {@code build()} would refuse.
    */
   MetricEnvelope repeat(SeriesTemplate t, byte[] value) {
-    byte[] tb = t.bytes;
     double[] bounds = t.bounds;
     int n = bounds == null ? 0 : bounds.length;
     if (repeatCounts.length < n) {
@@ -318,16 +328,16 @@ final class EnvelopeScanner {
     end = value.length;
     try {
       int p = 0;
-      int q = 0;
+      int c = 0;
       int[] slotData = t.slotData;
       for (int i = 0; i < t.slots; i++) {
-        int start = slotData[3 * i + 1];
-        int length = start - q;
-        if (length > end - p || !Arrays.equals(value, p, p + length, tb, q, start)) {
+        int gap = slotData[2 * i + 1];
+        if (!t.constantsAt(value, p, c, gap)) {
           return null;
         }
-        pos = p + length;
-        int slot = slotData[3 * i];
+        pos = p + gap;
+        c += gap;
+        int slot = slotData[2 * i];
         switch (slot & 0xff) {
           case SLOT_TIMESTAMP -> timestamp = timestamp(false);
           case SLOT_SEQ -> seq = nonNegative(longValue());
@@ -339,9 +349,9 @@ final class EnvelopeScanner {
           default -> throw new IllegalStateException("slot kind " + slot);
         }
         p = pos;
-        q = slotData[3 * i + 2];
       }
-      if (tb.length - q != end - p || !Arrays.equals(value, p, end, tb, q, tb.length)) {
+      int rest = t.constants() - c;
+      if (rest != end - p || !t.constantsAt(value, p, c, rest)) {
         return null;
       }
     } catch (Decline | ArrayIndexOutOfBoundsException | IllegalArgumentException ex) {

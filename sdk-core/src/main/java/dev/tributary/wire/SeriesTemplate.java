@@ -1,10 +1,12 @@
 package dev.tributary.wire;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The last record a {@link SeriesDecoder} decoded of one series: its bytes, where its values lie
+ * The last record a {@link SeriesDecoder} decoded of one series: its bytes outside the values that
+ * change from one sample to the next, where those values lie
  * in them (the {@code @timestamp}, {@code tributary.seq} and sample values, the "slots"), and the
  * envelope's fields. A later record of the series that has the same bytes outside the slots is read by
  * comparing those bytes and reading the slots only.
@@ -13,10 +15,16 @@ import java.util.Map;
  * without a lookup when the next record repeats this one.
  */
 public final class SeriesTemplate {
-  byte[] bytes;
   /**
-   * Three ints per slot: its kind ({@code EnvelopeScanner.SLOT_*}, or'ed with the bucket or quantile
-   * index shifted by 8), and the start and end of its value in {@link #bytes}.
+   * The record's bytes outside its slots, in order, in two parts: those before its {@code metric}
+   * member ({@code @timestamp}, {@code tributary}, {@code service}: the same for all of a sender's
+   * series, so one array is shared by its templates while they are equal) and the rest.
+   */
+  byte[] head;
+  byte[] tail;
+  /**
+   * Two ints per slot: its kind ({@code EnvelopeScanner.SLOT_*}, or'ed with the bucket or quantile
+   * index shifted by 8), and the number of constant bytes before it, since the previous slot.
    */
   int[] slotData;
   int slots;
@@ -44,19 +52,43 @@ public final class SeriesTemplate {
 
   SeriesTemplate() {}
 
-  /** Learns the record the scanner just read, {@code value}, whose envelope is {@code e}. */
-  void learn(byte[] value, EnvelopeScanner scanner, MetricEnvelope e) {
-    bytes = bytes != null && bytes.length == value.length ? bytes : new byte[value.length];
-    System.arraycopy(value, 0, bytes, 0, value.length);
+  /**
+   * Learns the record the scanner just read, {@code value}, whose envelope is {@code e}; shares
+   * {@code senderHead} (the sender's other templates' head) if its own head is equal to it.
+   *
+   * @return the head this template uses
+   */
+  byte[] learn(byte[] value, EnvelopeScanner scanner, MetricEnvelope e, byte[] senderHead) {
     slots = scanner.slots();
-    if (slotData == null || slotData.length < 3 * slots) {
-      slotData = new int[3 * slots];
+    if (slotData == null || slotData.length < 2 * slots) {
+      slotData = new int[2 * slots];
     }
+    int length = value.length;
     for (int i = 0; i < slots; i++) {
-      slotData[3 * i] = scanner.slotKind(i);
-      slotData[3 * i + 1] = scanner.slotStart(i);
-      slotData[3 * i + 2] = scanner.slotEnd(i);
+      length -= scanner.slotEnd(i) - scanner.slotStart(i);
     }
+    byte[] constants = new byte[length];
+    int split = scanner.metricKeyAt();
+    int splitAt = 0;
+    int p = 0;
+    int c = 0;
+    for (int i = 0; i <= slots; i++) {
+      int start = i < slots ? scanner.slotStart(i) : value.length;
+      int gap = start - p;
+      System.arraycopy(value, p, constants, c, gap);
+      if (split >= p && split <= start) {
+        splitAt = c + split - p;
+      }
+      c += gap;
+      if (i < slots) {
+        slotData[2 * i] = scanner.slotKind(i);
+        slotData[2 * i + 1] = gap;
+        p = scanner.slotEnd(i);
+      }
+    }
+    byte[] ownHead = Arrays.copyOfRange(constants, 0, splitAt);
+    head = senderHead != null && Arrays.equals(senderHead, ownHead) ? senderHead : ownHead;
+    tail = Arrays.copyOfRange(constants, splitAt, length);
     source = e.source();
     stream = e.stream();
     name = e.name();
@@ -86,6 +118,28 @@ public final class SeriesTemplate {
         bounds[i] = quantiles.get(i).quantile();
       }
     }
+    return head;
+  }
+
+  /** The number of constant bytes. */
+  int constants() {
+    return head.length + tail.length;
+  }
+
+  /** Whether {@code value[p, p + n)} are the constant bytes {@code [c, c + n)}. */
+  boolean constantsAt(byte[] value, int p, int c, int n) {
+    if (n > value.length - p) {
+      return false;
+    }
+    int h = head.length;
+    if (c + n <= h) {
+      return Arrays.equals(value, p, p + n, head, c, c + n);
+    }
+    if (c >= h) {
+      return Arrays.equals(value, p, p + n, tail, c - h, c - h + n);
+    }
+    int k = h - c;
+    return Arrays.equals(value, p, p + k, head, c, h) && Arrays.equals(value, p + k, p + n, tail, 0, n - k);
   }
 
   /** What the consumer keeps for this series, or {@code null}. */
@@ -100,7 +154,7 @@ public final class SeriesTemplate {
 
   @Override
   public String toString() {
-    return "SeriesTemplate[" + name + labels + " of " + source.instanceKey() + ", " + slots + " slots in "
-        + bytes.length + " bytes]";
+    return "SeriesTemplate[" + name + labels + " of " + source.instanceKey() + ", " + slots + " slots, "
+        + head.length + " + " + tail.length + " constant bytes]";
   }
 }

@@ -26,13 +26,16 @@ class SeriesDecoderTest {
     int steps = 6;
     for (int step = 0; step < steps; step++) {
       for (int s = 0; s < senders; s++) {
+        byte[] head = null;
         for (int k = 0; k < series; k++) {
           MetricEnvelope sent = sample("pod-" + s, k, step);
           byte[] bytes = codec.encode(sent);
           Envelope decoded = decoder.decode(key(sent), bytes);
           assertThat(decoded).as("step %d, sender %d, series %d", step, s, k).isEqualTo(codec.decode(bytes))
               .isEqualTo(sent);
-          assertThat(decoder.template()).isNotNull();
+          // A sender's series share the bytes before their metric object.
+          assertThat(decoder.template().head).isSameAs(head == null ? decoder.template().head : head);
+          head = decoder.template().head;
         }
       }
       // From the second step on, every record repeats its series' previous one, but the first of
