@@ -22,8 +22,9 @@ import java.util.Objects;
  *
  * <p>Memory: a template holds its record's bytes outside the values, those before the
  * {@code metric} member in one array shared by the sender's templates; up to {@code maxSeries}
- * templates are kept (about 0.45 KB each for a counter, 0.9 KB for a 10-bucket histogram). When the table is full, templates not used since the
- * previous time it was full are dropped; if all were used, new series are decoded without one.
+ * templates are kept (about 0.45 KB each for a counter, 0.9 KB for a 10-bucket histogram). When
+ * the table is full, templates not used since the previous time it was full are dropped; if all
+ * were used, new series are decoded without one.
  *
  * <p>Not thread-safe: one per consume thread, like its decoder.
  */
