@@ -23,8 +23,9 @@ import java.util.Objects;
  * <p>Memory: a template holds its record's bytes outside the values, those before the
  * {@code metric} member in one array shared by the sender's templates; up to {@code maxSeries}
  * templates are kept (about 0.45 KB each for a counter, 0.9 KB for a 10-bucket histogram). When
- * the table is full, templates not used since the previous time it was full are dropped; if all
- * were used, new series are decoded without one.
+ * the table is full, templates not used since the previous sweep are dropped, at most once per
+ * {@code maxSeries} records; until there is room, new series are decoded without one. With more
+ * live series than {@code maxSeries}, the ones that have a template keep it.
  *
  * <p>Not thread-safe: one per consume thread, like its decoder.
  */
@@ -45,6 +46,7 @@ public final class SeriesDecoder {
   private int lastSender = -1;
   private SeriesTemplate last;
   private long repeats;
+  private long decodedSinceSweep;
 
   /**
    * The identity of a series as decoded, with a hash of the strings' cached hashes (a record's
@@ -106,6 +108,7 @@ public final class SeriesDecoder {
    */
   public Envelope decode(byte[] key, byte[] value) throws EnvelopeException {
     last = null;
+    decodedSinceSweep++;
     int sender = key == null ? -1 : sender(key);
     SeriesTemplate previous = sender < 0 ? null : senderLast[sender];
     SeriesTemplate predicted = previous == null ? null : previous.next;
@@ -153,7 +156,7 @@ public final class SeriesDecoder {
     SeriesId id = new SeriesId(m);
     SeriesTemplate t = templates.get(id);
     if (t == null) {
-      if (templates.size() >= maxSeries && !sweep()) {
+      if (templates.size() >= maxSeries && (decodedSinceSweep < maxSeries || !sweep())) {
         return null;
       }
       t = new SeriesTemplate();
@@ -167,8 +170,13 @@ public final class SeriesDecoder {
     return t;
   }
 
-  /** Drops the templates not used since the last sweep; whether there is room now. */
+  /**
+   * Drops the templates not used since the last sweep; whether there is room now. Run at most once
+   * per {@code maxSeries} records, so "not used since" spans at least as many records as there are
+   * templates (more live series than that would otherwise sweep at every new one and empty the table).
+   */
   private boolean sweep() {
+    decodedSinceSweep = 0;
     for (Iterator<SeriesTemplate> it = templates.values().iterator(); it.hasNext(); ) {
       SeriesTemplate t = it.next();
       if (!t.used) {

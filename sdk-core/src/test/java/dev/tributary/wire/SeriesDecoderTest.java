@@ -175,13 +175,30 @@ class SeriesDecoderTest {
   @Test
   void aFullTableDropsTheTemplatesNotUsedSinceItWasLastFull() throws Exception {
     SeriesDecoder decoder = new SeriesDecoder(codec.newDecoder(), 4);
-    for (int step = 0; step < 3; step++) {
-      for (int k = 0; k < 6; k++) { // more series than templates: the last two get none until a sweep
+    for (int step = 0; step < 8; step++) {
+      long before = decoder.repeats();
+      for (int k = 0; k < 6; k++) { // more live series than templates
         MetricEnvelope e = sample("pod-3", k, step);
         assertThat(decoder.decode(key(e), codec.encode(e))).isEqualTo(e);
         assertThat(decoder.size()).isLessThanOrEqualTo(4);
       }
+      if (step >= 2) { // the series that have a template keep it: no sweep empties the table
+        assertThat(decoder.repeats() - before).as("repeats at step %d", step).isGreaterThanOrEqualTo(2);
+      }
     }
+    // Series that stopped are dropped for new ones once the table is full and they were not used.
+    for (int step = 8; step < 12; step++) {
+      for (int k = 10; k < 14; k++) {
+        MetricEnvelope e = sample("pod-3", k, step);
+        assertThat(decoder.decode(key(e), codec.encode(e))).isEqualTo(e);
+      }
+    }
+    long before = decoder.repeats();
+    for (int k = 10; k < 14; k++) {
+      MetricEnvelope e = sample("pod-3", k, 12);
+      decoder.decode(key(e), codec.encode(e));
+    }
+    assertThat(decoder.repeats() - before).isEqualTo(4);
     SeriesDecoder none = new SeriesDecoder(codec.newDecoder(), 0);
     for (int step = 0; step < 2; step++) {
       MetricEnvelope e = sample("pod-3", 0, step);
