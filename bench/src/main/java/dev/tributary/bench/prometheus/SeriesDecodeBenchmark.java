@@ -116,8 +116,9 @@ public class SeriesDecodeBenchmark {
   /** Every record the {@code series} variant decoded must have been a repeat, or it measured something else. */
   @TearDown(Level.Trial)
   public void check() {
-    if (series.repeats() - repeatsBefore != decoded) {
-      throw new IllegalStateException(decoded + " records decoded, " + (series.repeats() - repeatsBefore) + " of them as repeats");
+    long repeats = series.repeats() - repeatsBefore;
+    if (repeats != decoded) {
+      throw new IllegalStateException(decoded + " records decoded, " + repeats + " of them as repeats");
     }
   }
 }
