@@ -70,7 +70,7 @@ public class SeriesDecodeBenchmark {
 
   @Setup(Level.Trial)
   public void encode() throws EnvelopeException {
-    Workload w = new Workload(20, instances, 5);
+    Workload w = new Workload(IngestHarness.METRICS_PER_INSTANCE, instances, IngestHarness.ROUTES);
     EnvelopeCodec codec = EnvelopeCodec.create();
     long base = System.currentTimeMillis() - (STEPS + 1L) * Workload.STEP_MILLIS;
     keys = new byte[STEPS + 1][][];
